@@ -1,0 +1,48 @@
+"""Export the conversation log's training pairs as JSONL for the training pipeline.
+
+The rules for which exchanges become pairs live in ``ConversationLog.training_pairs``; this module
+only writes them out. The file is replaced atomically, so a training run that reads it while an
+export runs sees either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from bot.db import ConversationLog
+
+
+async def export_training(db_path: str | Path, out_path: str | Path) -> int:
+    """Write one ``{"question": ..., "answer": ...}`` line per training pair to ``out_path``.
+
+    Returns the number of pairs written. Raises FileNotFoundError when ``db_path`` does not exist,
+    rather than creating an empty database and exporting nothing.
+    """
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise FileNotFoundError(f"no conversation log at {db_path}")
+    async with await ConversationLog.open(db_path) as conversations:
+        pairs = await conversations.training_pairs()
+    await asyncio.to_thread(_write_jsonl_atomically, Path(out_path), pairs)
+    return len(pairs)
+
+
+def _write_jsonl_atomically(out_path: Path, pairs: list[tuple[str, str]]) -> None:
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    # The temporary file sits next to the target so os.replace stays on one filesystem.
+    fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            for question, answer in pairs:
+                out.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False))
+                out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, out_path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
