@@ -20,7 +20,7 @@ SPECIAL_TOKENS = ("<PAD>", "<UNK>", "<SOS>", "<EOS>")
 # "Hu Tao's" shares the tokens of "Hu Tao"; any other non-space character is one token.
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*%?|'s\b|\w+|[^\w\s]")
 _NO_SPACE_BEFORE = {".", ",", "!", "?", ";", ":", ")", "]", "'s", "%", "…"}
-_NO_SPACE_AFTER = {"(", "[", "#"}
+_NO_SPACE_AFTER = {"(", "[", "#", "+"}
 # Joined on both sides: "don't", "0.12%/0.15%", "mid-air".
 _GLUE = {"'", "/", "-"}
 _SENTENCE_END = {".", "!", "?"}

@@ -1,0 +1,227 @@
+"""The inference worker: one thread owns the model, the event loop never runs model code.
+
+Callers on an asyncio loop `await worker.ask(question)`. Requests wait in a bounded queue; the
+thread takes up to `max_batch_size` of them (waiting at most `max_wait_ms` for a batch to fill),
+answers them with one batched generate and resolves each caller's future on its own loop with
+`call_soon_threadsafe`. A new checkpoint is loaded beside the serving one and switched in between
+batches, so a hot swap fails no request and makes none wait for the load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.inference import Assistant
+from assistant.tokenizer import tokenize
+
+log = logging.getLogger(__name__)
+
+
+class WorkerBusy(Exception):
+    """The request queue is full; the caller should try again shortly."""
+
+
+class WorkerStopped(Exception):
+    """The worker is shutting down or stopped and takes no more questions."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    model_version: str
+    latency_ms: float
+
+
+@dataclass
+class _Request:
+    question: str
+    future: asyncio.Future[Answer]
+    loop: asyncio.AbstractEventLoop
+    enqueued: float = field(default_factory=time.perf_counter)
+
+
+def _settle(future: asyncio.Future[Any], value: Any = None, error: BaseException | None = None) -> None:
+    if future.done():  # the caller gave up (cancelled) meanwhile
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)
+
+
+class InferenceWorker:
+    """A dedicated inference thread with dynamic batching and hot swap."""
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        device: str = "auto",
+        max_batch_size: int = 16,
+        max_wait_ms: float = 5.0,
+        max_queue: int = 256,
+        loader: Callable[[Path, str], Assistant] | None = None,
+    ) -> None:
+        if max_batch_size < 1 or max_queue < 1 or max_wait_ms < 0:
+            raise ValueError("max_batch_size and max_queue must be >= 1 and max_wait_ms >= 0")
+        self.model_path = Path(model_path)
+        self.device = device
+        self.max_batch_size = max_batch_size
+        self.max_wait = max_wait_ms / 1000
+        self.max_queue = max_queue
+        self._load = loader or (lambda path, device: Assistant.load(path, device=device))
+        self._assistant: Assistant | None = None
+        self._incoming: tuple[Assistant, threading.Event] | None = None
+        self._requests: deque[_Request] = deque()
+        self._condition = threading.Condition()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self.generate_calls = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the model in the worker thread and start serving; raises if the model can't load."""
+        if self._thread is not None:
+            raise RuntimeError("the worker is already started")
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self._assistant = self._load(self.model_path, self.device)
+            except BaseException as error:  # handed to start()'s caller below
+                failure.append(error)
+                return
+            finally:
+                ready.set()
+            self._serve()
+
+        self._thread = threading.Thread(target=run, name="inference-worker", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            self._thread = None
+            raise failure[0]
+        log.info("inference worker serving model %s on %s", self.model_version, self._assistant.device)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Take no new questions, answer the queued ones, then join; whatever is left after
+        `timeout` seconds fails with WorkerStopped."""
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        with self._condition:
+            leftovers = list(self._requests)
+            self._requests.clear()
+        for request in leftovers:
+            self._deliver(request, error=WorkerStopped("the assistant is shutting down"))
+
+    # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def model_version(self) -> str:
+        return self._assistant.version if self._assistant else "not loaded"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self._assistant.meta if self._assistant else {}
+
+    @property
+    def queued(self) -> int:
+        return len(self._requests)
+
+    async def ask(self, question: str) -> Answer:
+        """Answer one question; batched with whatever else is waiting."""
+        if not isinstance(question, str) or not tokenize(question):
+            raise ValueError("the question is empty")
+        loop = asyncio.get_running_loop()
+        request = _Request(question, loop.create_future(), loop)
+        with self._condition:
+            if self._stopping or self._thread is None:
+                raise WorkerStopped("the assistant is not running")
+            if len(self._requests) >= self.max_queue:
+                raise WorkerBusy("the question queue is full")
+            self._requests.append(request)
+            self._condition.notify_all()
+        return await request.future
+
+    async def swap(self, checkpoint_path: str | Path) -> str:
+        """Load `checkpoint_path` beside the serving model and switch to it between batches.
+
+        Returns the new model's version once it is serving. Loading errors propagate and leave
+        the current model serving.
+        """
+        path = Path(checkpoint_path)
+        assistant = await asyncio.to_thread(self._load, path, self.device)
+        switched = threading.Event()
+        with self._condition:
+            if self._stopping or self._thread is None:
+                raise WorkerStopped("the assistant is not running")
+            self._incoming = (assistant, switched)
+            self._condition.notify_all()
+        await asyncio.to_thread(switched.wait)
+        self.model_path = path
+        log.info("inference worker now serving model %s", assistant.version)
+        return assistant.version
+
+    # -- the thread ---------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        while True:
+            with self._condition:
+                while not self._requests and self._incoming is None and not self._stopping:
+                    self._condition.wait()
+                self._switch_if_ready()
+                if not self._requests:
+                    if self._stopping:
+                        return
+                    continue
+                deadline = time.perf_counter() + self.max_wait
+                while len(self._requests) < self.max_batch_size and not self._stopping:
+                    remaining = deadline - time.perf_counter()
+                    if remaining <= 0:
+                        break
+                    self._condition.wait(remaining)
+                batch = [self._requests.popleft() for _ in range(min(self.max_batch_size, len(self._requests)))]
+                assistant = self._assistant
+            self._answer(assistant, batch)
+
+    def _switch_if_ready(self) -> None:
+        if self._incoming is not None:
+            self._assistant, switched = self._incoming
+            self._incoming = None
+            switched.set()
+
+    def _answer(self, assistant: Assistant | None, batch: list[_Request]) -> None:
+        assert assistant is not None
+        try:
+            self.generate_calls += 1
+            texts = assistant.answer_batch([request.question for request in batch])
+        except Exception as error:  # every caller in the batch gets the error; the thread lives on
+            log.exception("batched generate failed for %d questions", len(batch))
+            for request in batch:
+                self._deliver(request, error=error)
+            return
+        done = time.perf_counter()
+        for request, text in zip(batch, texts):
+            latency = (done - request.enqueued) * 1000
+            self._deliver(request, Answer(text, assistant.version, latency))
+
+    @staticmethod
+    def _deliver(request: _Request, value: Answer | None = None, error: BaseException | None = None) -> None:
+        try:
+            request.loop.call_soon_threadsafe(_settle, request.future, value, error)
+        except RuntimeError:  # the caller's loop is closed: nobody is waiting any more
+            pass

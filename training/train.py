@@ -1,0 +1,275 @@
+"""The training loop: data -> vocabulary -> model -> best checkpoint, loss curve and test metrics."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from assistant.checkpoint import load_checkpoint, save_checkpoint
+from assistant.device import resolve_device
+from assistant.model import GenshinAssistant
+from assistant.tokenizer import PAD, Vocab
+from training.batching import BucketBatchSampler, PairDataset, collate
+from training.data import Pair, SplitData, build_training_data, load_extra_pairs, read_training_data
+from training.evaluate import Metrics, evaluate, teacher_forced
+from training.plot import plot_loss_curve
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every knob of a training run; the defaults are the seed's."""
+
+    data: Path = Path("training_data.json")
+    output: Path = Path("models/assistant_best.pt")
+    epochs: int = 1
+    batch_size: int = 32
+    lr: float = 0.002
+    embedding_dim: int = 128
+    hidden_dim: int = 256
+    max_length: int = 64
+    dropout: float = 0.1
+    accumulation_steps: int = 1
+    patience: int = 3
+    min_lr_ratio: float = 0.05
+    device: str = "auto"
+    num_workers: int = 0
+    seed: int = 0
+    extra_data: Path | None = None
+    warm_start: Path | None = None
+    profile: bool = False
+    progress_json: bool = False
+    eval_batch_size: int = 128
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: str(value) if isinstance(value, Path) else value for key, value in asdict(self).items()}
+
+
+@dataclass
+class TrainResult:
+    checkpoint: Path
+    test: Metrics
+    baseline: Metrics | None
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+ProgressCallback = Callable[[dict[str, Any]], None]
+
+
+def data_fingerprint(pairs: list[Pair]) -> str:
+    digest = hashlib.sha256()
+    for pair in pairs:
+        digest.update(f"{pair.question}\t{pair.answer}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_splits(config: TrainConfig) -> SplitData:
+    """The generated splits (built on first use) with the extra pairs merged into train."""
+    if not config.data.exists():
+        log.info("%s not found: generating it from the game data", config.data)
+        build_training_data(config.data, seed=config.seed)
+    splits = read_training_data(config.data)
+    if config.extra_data is not None:
+        extra = load_extra_pairs(config.extra_data)
+        splits = SplitData(train=[*splits.train, *extra], validation=splits.validation, test=splits.test)
+    return splits
+
+
+def prepare_model(config: TrainConfig, train: list[Pair], device: torch.device) -> tuple[GenshinAssistant, Vocab]:
+    """A fresh model, or the warm-start checkpoint grown to cover the new data's words."""
+    texts = [text for pair in train for text in (pair.question, pair.answer)]
+    answers = [pair.answer for pair in train]
+    if config.warm_start is None:
+        vocab = Vocab.build(texts, display_texts=answers)
+        model = GenshinAssistant(len(vocab), config.embedding_dim, config.hidden_dim, config.dropout)
+    else:
+        checkpoint = load_checkpoint(config.warm_start)
+        model, vocab = checkpoint.model, checkpoint.vocab
+        added = vocab.extend(texts)
+        model.grow_vocab(len(vocab))
+        log.info("warm start from %s: %d new words", config.warm_start, added)
+    return model.to(device), vocab
+
+
+def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> TrainResult:
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    device = resolve_device(config.device)
+    use_cuda = device.type == "cuda"
+    if use_cuda:
+        torch.backends.cudnn.benchmark = True
+    report = _reporter(config, on_progress)
+
+    splits = load_splits(config)
+    model, vocab = prepare_model(config, splits.train, device)
+    baseline = None
+    if config.warm_start is not None:
+        baseline = evaluate(model, vocab, splits.test, device, batch_size=config.eval_batch_size)
+    train_set = PairDataset([p.question for p in splits.train], [p.answer for p in splits.train], vocab, config.max_length)
+    val_set = PairDataset(
+        [p.question for p in splits.validation], [p.answer for p in splits.validation], vocab, config.max_length
+    )
+    loader_options: dict[str, Any] = {"collate_fn": collate, "num_workers": config.num_workers, "pin_memory": use_cuda}
+    train_loader = DataLoader(
+        train_set,
+        batch_sampler=BucketBatchSampler([len(a) for _, a in train_set.items], config.batch_size, seed=config.seed),
+        **loader_options,
+    )
+    val_loader = DataLoader(
+        val_set,
+        batch_sampler=BucketBatchSampler([len(a) for _, a in val_set.items], config.eval_batch_size, shuffle=False),
+        **loader_options,
+    )
+
+    criterion = nn.CrossEntropyLoss(ignore_index=PAD)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    updates = max(1, config.epochs * len(train_loader) // config.accumulation_steps)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, updates, eta_min=config.lr * config.min_lr_ratio)
+    scaler = torch.amp.GradScaler("cuda", enabled=use_cuda)
+
+    best_loss, best_state, best_epoch, stale = float("inf"), None, 0, 0
+    history: list[dict[str, float]] = []
+    data_hash = data_fingerprint(splits.train)
+    started = time.perf_counter()
+    for epoch in range(1, config.epochs + 1):
+        train_loss = _train_epoch(
+            model, train_loader, criterion, optimizer, scheduler, scaler, device, config, epoch, report, started
+        )
+        val_loss, val_accuracy = teacher_forced(model, val_loader, device, amp=use_cuda)
+        history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_token_accuracy": val_accuracy})
+        report({"event": "epoch", "epoch": epoch, "epochs": config.epochs, "train_loss": train_loss, "val_loss": val_loss})
+        log.info("epoch %d: train loss %.4f, validation loss %.4f, token accuracy %.3f", epoch, train_loss, val_loss, val_accuracy)
+        if val_loss < best_loss:
+            best_loss, best_epoch, stale = val_loss, epoch, 0
+            best_state = copy.deepcopy(model.state_dict())
+            _save(config, model, vocab, best_epoch, best_loss, history, data_hash, splits, metrics={"validation_loss": val_loss})
+        else:
+            stale += 1
+            if stale >= config.patience:
+                log.info("early stop: validation loss has not improved for %d epochs", stale)
+                break
+
+    assert best_state is not None
+    model.load_state_dict(best_state)
+    report({"event": "evaluating"})
+    test = evaluate(model, vocab, splits.test, device, batch_size=config.eval_batch_size)
+    metrics: dict[str, Any] = {"validation_loss": best_loss, "test": test.to_dict()}
+    if baseline is not None:
+        metrics["baseline_test"] = baseline.to_dict()
+    _save(config, model, vocab, best_epoch, best_loss, history, data_hash, splits, metrics=metrics)
+    plot_loss_curve(history, config.output.with_suffix(".png"))
+    report({"event": "done", "test": test.to_dict(), "baseline_test": baseline.to_dict() if baseline else None,
+            "checkpoint": str(config.output)})
+    return TrainResult(config.output, test, baseline, history)
+
+
+def _train_epoch(
+    model: GenshinAssistant,
+    loader: DataLoader,
+    criterion: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    scaler: torch.amp.GradScaler,
+    device: torch.device,
+    config: TrainConfig,
+    epoch: int,
+    report: ProgressCallback,
+    started: float,
+) -> float:
+    model.train()
+    total_loss, total_tokens, batches = 0.0, 0, len(loader)
+    epoch_start = time.perf_counter()
+    profiler = _profiler() if config.profile and epoch == 1 else None
+    bar = tqdm(loader, desc=f"epoch {epoch}/{config.epochs}", unit="batch", file=sys.stderr, dynamic_ncols=True,
+               disable=None if not config.progress_json else True)
+    optimizer.zero_grad(set_to_none=True)
+    for step, (queries, responses) in enumerate(bar, start=1):
+        queries = queries.to(device, non_blocking=True)
+        responses = responses.to(device, non_blocking=True)
+        with torch.autocast(device.type, dtype=torch.float16, enabled=device.type == "cuda"):
+            logits = model(queries, responses)
+            loss = criterion(logits.reshape(-1, logits.size(-1)).float(), responses[:, 1:].reshape(-1))
+        scaler.scale(loss / config.accumulation_steps).backward()
+        if step % config.accumulation_steps == 0 or step == batches:
+            scaler.unscale_(optimizer)
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scaler.step(optimizer)
+            scaler.update()
+            optimizer.zero_grad(set_to_none=True)
+            scheduler.step()
+        tokens = int((responses[:, 1:] != PAD).sum())
+        total_loss += loss.item() * tokens
+        total_tokens += tokens
+        elapsed = time.perf_counter() - epoch_start
+        rate = total_tokens / max(elapsed, 1e-9)
+        bar.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{rate:,.0f}")
+        if step % 20 == 0 or step == batches:
+            done = (epoch - 1) * batches + step
+            eta = (time.perf_counter() - started) / done * (config.epochs * batches - done)
+            report({"event": "step", "epoch": epoch, "epochs": config.epochs, "step": step, "steps": batches,
+                    "loss": loss.item(), "tokens_per_s": rate, "eta_s": eta})
+        if profiler is not None:
+            profiler.step()
+            if step == 6:
+                profiler.stop()
+                print(profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=20), file=sys.stderr)
+                profiler = None
+    bar.close()
+    return total_loss / max(total_tokens, 1)
+
+
+def _profiler() -> torch.profiler.profile:
+    activities = [torch.profiler.ProfilerActivity.CPU]
+    if torch.cuda.is_available():
+        activities.append(torch.profiler.ProfilerActivity.CUDA)
+    profiler = torch.profiler.profile(
+        activities=activities, schedule=torch.profiler.schedule(wait=1, warmup=1, active=4), profile_memory=True
+    )
+    profiler.start()
+    return profiler
+
+
+def _save(
+    config: TrainConfig,
+    model: GenshinAssistant,
+    vocab: Vocab,
+    epoch: int,
+    loss: float,
+    history: list[dict[str, float]],
+    data_hash: str,
+    splits: SplitData,
+    metrics: dict[str, Any],
+) -> None:
+    save_checkpoint(
+        config.output, model, vocab, epoch=epoch, loss=loss, config=config.to_dict(), metrics=metrics,
+        data_hash=data_hash,
+        extra={"history": history, "train_pairs": len(splits.train), "vocab_size": len(vocab),
+               "warm_start": str(config.warm_start) if config.warm_start else None},
+    )
+
+
+def _reporter(config: TrainConfig, on_progress: ProgressCallback | None) -> ProgressCallback:
+    """Progress goes to the callback and, with --progress-json, as JSON lines on stdout."""
+
+    def report(event: dict[str, Any]) -> None:
+        if on_progress is not None:
+            on_progress(event)
+        if config.progress_json:
+            print(json.dumps(event), flush=True)
+
+    return report
