@@ -101,20 +101,48 @@ class GenshinAssistant(nn.Module):
 
     def decode_step(self, embedded: Tensor, state: LSTMState, encoded: Encoded) -> tuple[Tensor, LSTMState]:
         """One decoder step from an embedded token [B, E]; returns the top-layer output [B, 2H]."""
-        context = self.attend(state[0][-1], encoded)
-        output, state = self.decoder(torch.cat([embedded, context], dim=-1).unsqueeze(1), state)
-        return output.squeeze(1), state
+        return self._decoder_cells(self._embedding_gates(embedded), state, encoded)
+
+    def _embedding_gates(self, embedded: Tensor) -> Tensor:
+        """The token-embedding share of the first decoder layer's gates (both biases included).
+
+        It does not depend on the previous step, so training computes it for all steps at once.
+        """
+        lstm = self.decoder
+        weight = lstm.weight_ih_l0[:, : self.config.embedding_dim]
+        return nn.functional.linear(embedded, weight, lstm.bias_ih_l0 + lstm.bias_hh_l0)
+
+    def _decoder_cells(self, embedding_gates: Tensor, state: LSTMState, encoded: Encoded) -> tuple[Tensor, LSTMState]:
+        """The decoder LSTM (same weights and math as `self.decoder`) unrolled by one step.
+
+        Written out cell by cell so the embedding share of the gates can be precomputed; the
+        dropout between layers matches nn.LSTM's.
+        """
+        lstm = self.decoder
+        hidden, cell = state
+        context = self.attend(hidden[-1], encoded)
+        gates = (
+            embedding_gates
+            + nn.functional.linear(context, lstm.weight_ih_l0[:, self.config.embedding_dim :])
+            + nn.functional.linear(hidden[0], lstm.weight_hh_l0)
+        )
+        hidden0, cell0 = _lstm_cell(gates, cell[0])
+        layer_input = nn.functional.dropout(hidden0, lstm.dropout, self.training)
+        gates = nn.functional.linear(layer_input, lstm.weight_ih_l1, lstm.bias_ih_l1 + lstm.bias_hh_l1)
+        gates = gates + nn.functional.linear(hidden[1], lstm.weight_hh_l1)
+        hidden1, cell1 = _lstm_cell(gates, cell[1])
+        return hidden1, (torch.stack([hidden0, hidden1]), torch.stack([cell0, cell1]))
 
     # -- training ---------------------------------------------------------------------------------
 
     def forward(self, queries: Tensor, responses: Tensor) -> Tensor:
         """Teacher-forced logits [B, T-1, V]; `responses` start with <SOS>, logits[:, t] predicts responses[:, t+1]."""
         encoded = self.encode(queries)
-        embedded = self.dropout(self.embedding(responses[:, :-1]))
+        gates = self._embedding_gates(self.dropout(self.embedding(responses[:, :-1])))
         state = encoded.state
         outputs = []
-        for step in range(embedded.size(1)):
-            output, state = self.decode_step(embedded[:, step], state, encoded)
+        for step in range(gates.size(1)):
+            output, state = self._decoder_cells(gates[:, step], state, encoded)
             outputs.append(output)
         # The output head runs once over all steps: one large matmul instead of T small ones.
         return self.output(torch.stack(outputs, dim=1))
@@ -202,6 +230,13 @@ class GenshinAssistant(nn.Module):
         self.embedding = embedding
         self.output[3] = projection
         self.config = ModelConfig(vocab_size, self.config.embedding_dim, self.config.hidden_dim, self.config.dropout)
+
+
+def _lstm_cell(gates: Tensor, cell: Tensor) -> tuple[Tensor, Tensor]:
+    """nn.LSTM's cell update from precomputed gates (input, forget, cell, output order)."""
+    in_gate, forget_gate, cell_gate, out_gate = gates.chunk(4, dim=-1)
+    cell = torch.sigmoid(forget_gate) * cell + torch.sigmoid(in_gate) * torch.tanh(cell_gate)
+    return torch.sigmoid(out_gate) * torch.tanh(cell), cell
 
 
 def _until_eos(ids: list[int]) -> list[int]:

@@ -94,3 +94,14 @@ def test_growing_the_vocabulary_keeps_learned_rows(model):
     assert model.config.vocab_size == 60
     with pytest.raises(ValueError):
         model.grow_vocab(10)
+
+
+def test_unrolled_decoder_step_matches_the_decoder_lstm(model):
+    encoded = model.encode(batch([5, 3]))
+    embedded = torch.randn(2, 16)
+    output, (hidden, cell) = model.decode_step(embedded, encoded.state, encoded)
+    context = model.attend(encoded.state[0][-1], encoded)
+    reference, (ref_hidden, ref_cell) = model.decoder(torch.cat([embedded, context], -1).unsqueeze(1), encoded.state)
+    torch.testing.assert_close(output, reference.squeeze(1))
+    torch.testing.assert_close(hidden, ref_hidden)
+    torch.testing.assert_close(cell, ref_cell)

@@ -1,0 +1,56 @@
+"""Inference speed of a checkpoint on this machine.
+
+Prints the latency of one question (median and p90 over the test questions) and the throughput
+of `answer_batch` at batch 32 against answering the same questions one by one, in one run.
+Usage: python benchmarks/inference_speed.py [--model models/assistant_best.pt] [--questions 96]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from assistant.inference import Assistant
+from training.train import TrainConfig, load_splits
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=Path("models/assistant_best.pt"))
+    parser.add_argument("--data", type=Path, default=Path("training_data.json"))
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--questions", type=int, default=96)
+    parser.add_argument("--batch-size", type=int, default=32)
+    options = parser.parse_args()
+    assistant = Assistant.load(options.model, device=options.device)
+    questions = [p.question for p in load_splits(TrainConfig(data=options.data)).test][: options.questions]
+    assistant.answer_batch(questions[:4])  # warm-up
+
+    latencies = []
+    started = time.perf_counter()
+    for question in questions:
+        begin = time.perf_counter()
+        assistant.answer(question)
+        latencies.append((time.perf_counter() - begin) * 1000)
+    one_by_one = len(questions) / (time.perf_counter() - started)
+
+    started = time.perf_counter()
+    for start in range(0, len(questions), options.batch_size):
+        assistant.answer_batch(questions[start : start + options.batch_size])
+    batched = len(questions) / (time.perf_counter() - started)
+
+    print(f"device {assistant.device}, model {assistant.version}, {len(questions)} test questions")
+    print(f"one question: median {statistics.median(latencies):.1f} ms, p90 {percentile(latencies, 0.9):.1f} ms")
+    print(f"throughput: one by one {one_by_one:.1f} q/s, batch {options.batch_size} {batched:.1f} q/s, "
+          f"ratio {batched / one_by_one:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
