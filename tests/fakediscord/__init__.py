@@ -1,0 +1,23 @@
+"""A local fake Discord (REST + gateway) for driving the real discord.py client in tests."""
+
+from __future__ import annotations
+
+from .harness import FakeAttachment, FakeDiscord, InteractionHandle
+from .models import FakeChannel, FakeGuild, FakeRole, FakeUser
+from .state import Callback, Pings, RecordedFile, RecordedRequest, StoredMessage, resolve_pings
+
+__all__ = [
+    "Callback",
+    "FakeAttachment",
+    "FakeChannel",
+    "FakeDiscord",
+    "FakeGuild",
+    "FakeRole",
+    "FakeUser",
+    "InteractionHandle",
+    "Pings",
+    "RecordedFile",
+    "RecordedRequest",
+    "StoredMessage",
+    "resolve_pings",
+]

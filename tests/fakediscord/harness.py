@@ -1,0 +1,708 @@
+"""FakeDiscord: a local Discord (REST + gateway on 127.0.0.1) that a real discord.py client talks to.
+
+Tests play the users: ``slash``/``click``/``submit_modal`` dispatch INTERACTION_CREATE over the gateway
+and return an :class:`InteractionHandle` to await the bot's callback, followups and edits. Everything the
+bot sends is recorded (:meth:`FakeDiscord.requests`) and messages keep their edit history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import fnmatch
+import logging
+import secrets
+import socket
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import yarl
+from aiohttp import web
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from .gateway import INTENT_GUILD_MEMBERS, INTENT_GUILD_MESSAGES, INTENT_GUILDS, INTENT_MESSAGE_CONTENT, Gateway
+from .models import (
+    BOT_PERMISSIONS,
+    EVERYONE_PERMISSIONS,
+    FakeChannel,
+    FakeGuild,
+    FakeRole,
+    FakeUser,
+    permission_value,
+    snowflake,
+)
+from .rest import RestApi
+from .state import (
+    Callback,
+    Changes,
+    DiscordError,
+    InteractionRecord,
+    MessageFactory,
+    Pings,
+    RecordedFile,
+    RecordedRequest,
+    StoredMessage,
+)
+
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+_OPTION_TYPES = {"sub_command": 1, "sub_command_group": 2, "string": 3, "integer": 4, "boolean": 5, "user": 6,
+                 "channel": 7, "role": 8, "mentionable": 9, "number": 10, "attachment": 11}
+
+
+@dataclass(frozen=True)
+class FakeAttachment:
+    """A file a user attached to a slash command option (type 11); served by the fake at ``url``."""
+
+    id: int
+    filename: str
+    data: bytes
+    content_type: str
+    url: str
+
+    def payload(self) -> dict[str, Any]:
+        return {"id": str(self.id), "filename": self.filename, "size": len(self.data), "url": self.url,
+                "proxy_url": self.url, "content_type": self.content_type, "ephemeral": True}
+
+
+class _ErrorLog(logging.Handler):
+    """Collects ERROR records (discord.py logs unhandled command/view errors there) for timeout messages."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class InteractionHandle:
+    """One interaction a test dispatched, and everything the bot did in answer to it."""
+
+    def __init__(self, fake: FakeDiscord, record: InteractionRecord) -> None:
+        self._fake = fake
+        self.record = record
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    @property
+    def token(self) -> str:
+        return self.record.token
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The INTERACTION_CREATE data as dispatched."""
+        return self.record.payload
+
+    @property
+    def callback(self) -> Callback | None:
+        """The first callback the bot sent (accepted or refused), if any yet."""
+        return self.record.callbacks[0] if self.record.callbacks else None
+
+    @property
+    def response_delay(self) -> float:
+        """Seconds from dispatch to the callback's arrival (the 3-second deadline applies to this)."""
+        if self.callback is None:
+            raise AssertionError(f"interaction {self.id} has no callback yet")
+        return self.callback.delay
+
+    def requests(self) -> list[RecordedRequest]:
+        """Every request the bot made for this interaction (callback, followups, @original)."""
+        return [r for r in self._fake.request_log if f"/{self.token}" in r.path]
+
+    @property
+    def messages(self) -> list[StoredMessage]:
+        ids = ([self.record.original_id] if self.record.original_id else []) + self.record.followup_ids
+        return [self._fake.messages[i] for i in ids]
+
+    async def wait_for_response(self, timeout: float = 5.0) -> Callback:
+        """The interaction callback (type 4 message, 5 defer, 6/7 update, 8 autocomplete, 9 modal)."""
+        return await self._wait(lambda: self.callback, timeout, "the interaction callback")
+
+    async def followups(self, count: int = 1, timeout: float = 5.0) -> list[StoredMessage]:
+        """All followup messages, once there are at least ``count``."""
+        await self._wait(lambda: len(self.record.followup_ids) >= count, timeout, f"{count} followup(s)")
+        return [self._fake.messages[i] for i in self.record.followup_ids]
+
+    async def original(self, timeout: float = 5.0) -> StoredMessage:
+        """@original once it holds an answer: a message response, or a deferred one after its first edit."""
+        return await self.wait_for_original(lambda m: not m.loading, timeout, "@original with an answer")
+
+    async def wait_for_original(self, predicate: Callable[[StoredMessage], bool], timeout: float = 5.0,
+                                what: str = "@original to match") -> StoredMessage:
+        def ready() -> StoredMessage | None:
+            if self.record.original_id is None:
+                return None
+            message = self._fake.messages[self.record.original_id]
+            return message if predicate(message) else None
+
+        return await self._wait(ready, timeout, what)
+
+    async def _wait(self, predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+        try:
+            return await self._fake.changes.wait_for(predicate, timeout, f"{what} of interaction {self.id}")
+        except TimeoutError as error:
+            raise TimeoutError(f"{error}\n{self._fake.diagnose(self)}") from None
+
+
+class FakeDiscord:
+    """The fake Discord server. Use ``async with FakeDiscord() as fake: fake.install()``."""
+
+    def __init__(self, *, token: str = "fake-token", bot_name: str = "Katheryne", callback_deadline: float = 3.0,
+                 heartbeat_interval_ms: int = 41250, guild_name: str = "Teyvat") -> None:
+        self.token = token
+        self.callback_deadline = callback_deadline
+        self.application_flags = 1 << 23  # APPLICATION_COMMAND_BADGE, as apps with slash commands have
+        self.bot_user = FakeUser(snowflake(), bot_name, bot=True)
+        self.application_id = self.bot_user.id  # a modern application's id is its bot user's id
+        self.owner_user = FakeUser(snowflake(), "guild_owner")
+        guild_id = snowflake()
+        self.guild = FakeGuild(id=guild_id, name=guild_name, owner_id=self.owner_user.id,
+                               everyone=FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS, position=0))
+        self.users: dict[int, FakeUser] = {}
+        self.channels: dict[int, FakeChannel] = {}
+        self.messages: dict[int, StoredMessage] = {}
+        self.uploads: dict[int, RecordedFile | FakeAttachment] = {}
+        self.interactions: dict[int, InteractionRecord] = {}
+        self.interactions_by_token: dict[str, InteractionRecord] = {}
+        self.global_commands: dict[str, dict[str, Any]] = {}
+        self.guild_commands: dict[str, dict[str, Any]] = {}
+        self.request_log: list[RecordedRequest] = []
+        self.changes = Changes()
+        self.errors = _ErrorLog()
+        self._failures: list[tuple[str, str, DiscordError, list[int]]] = []
+        self._saved: tuple[str, yarl.URL] | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+        bot_role = self.create_role(bot_name, permissions=BOT_PERMISSIONS, managed=True)
+        self._add_member(self.bot_user, [bot_role.id])
+        self._add_member(self.owner_user, [])
+        self.channel = self.create_channel("general")
+        self.user = self.create_user("traveler")
+        self.gateway = Gateway(self, heartbeat_interval_ms)
+        self.rest = RestApi(self)
+        self.factory = MessageFactory("", self.users, self.guild)
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> FakeDiscord:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/", self.gateway.handle)
+        app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._serve_attachment)
+        app.router.add_route("*", "/api/v{version}/{tail:.*}", self.rest.handle)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+        self.factory.base_url = self.http_base
+        logging.getLogger().addHandler(self.errors)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        logging.getLogger().removeHandler(self.errors)
+        self.uninstall()
+        await self.gateway.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def http_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.http_base}/api/v10"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/"
+
+    def install(self) -> FakeDiscord:
+        """Point discord.py (REST routes and gateway) at this server until the ``async with`` ends."""
+        if self._saved is None:
+            self._saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+        Route.BASE = self.api_base
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.ws_url)
+        return self
+
+    def uninstall(self) -> None:
+        if self._saved is not None:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+            self._saved = None
+
+    @asynccontextmanager
+    async def running(self, bot: discord.Client, *, ready_timeout: float = 10.0) -> AsyncIterator[discord.Client]:
+        """Run ``bot.start(token)`` until the block ends, then close it and wait for it to finish."""
+        task = asyncio.create_task(bot.start(self.token), name="fakediscord-bot")
+        try:
+            await self.wait_until_ready(bot, timeout=ready_timeout, task=task)
+            yield bot
+        finally:
+            await bot.close()
+            try:
+                await asyncio.wait_for(task, 10.0)
+            except asyncio.TimeoutError:
+                task.cancel()
+
+    async def wait_until_ready(self, bot: discord.Client, *, timeout: float = 10.0,
+                               task: asyncio.Task[Any] | None = None) -> None:
+        """Until discord.py dispatched ``on_ready`` (``guild_ready_timeout`` after the last GUILD_CREATE)."""
+        await self._poll(bot.is_ready, timeout, "the bot to become ready", task)
+
+    async def wait_until_connected(self, bot: discord.Client, *, timeout: float = 10.0,
+                                   task: asyncio.Task[Any] | None = None) -> None:
+        """Until the bot has parsed READY and GUILD_CREATE: it can take interactions, though ``on_ready``
+        may still be ``guild_ready_timeout`` (2 s by default) away."""
+        await self._poll(lambda: bot.get_guild(self.guild.id) is not None and bool(self.gateway.live_sessions()),
+                         timeout, "the bot to connect", task)
+
+    async def _poll(self, condition: Callable[[], bool], timeout: float, what: str,
+                    task: asyncio.Task[Any] | None) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if task is not None and task.done():
+                task.result()  # raises what stopped the bot
+                raise RuntimeError(f"the bot stopped while waiting for {what}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}\n{self.diagnose()}")
+            await asyncio.sleep(0.01)
+
+    # -- the world ---------------------------------------------------------------------------------
+
+    def create_role(self, name: str, *, permissions: int | discord.Permissions = 0, mentionable: bool = False,
+                    managed: bool = False) -> FakeRole:
+        role = FakeRole(snowflake(), name, permission_value(permissions) or 0, position=len(self.guild.roles) + 1,
+                        mentionable=mentionable, managed=managed)
+        self.guild.roles[role.id] = role
+        self._emit("GUILD_ROLE_CREATE", {"guild_id": str(self.guild.id), "role": role.payload()}, INTENT_GUILDS)
+        return role
+
+    def create_user(self, name: str, *, roles: Iterable[FakeRole] = (), member: bool = True) -> FakeUser:
+        """A human user; a guild member with ``roles`` unless ``member=False`` (then only reachable by DM)."""
+        user = FakeUser(snowflake(), name, global_name=name.title())
+        if member:
+            self._add_member(user, [r.id for r in roles])
+            self._emit("GUILD_MEMBER_ADD", {"guild_id": str(self.guild.id), **self.guild.member_payload(user)},
+                       INTENT_GUILD_MEMBERS)
+        else:
+            self.users[user.id] = user
+        return user
+
+    def set_roles(self, user: FakeUser, roles: Iterable[FakeRole]) -> None:
+        self.guild.member_roles[user.id] = [r.id for r in roles]
+        self._emit("GUILD_MEMBER_UPDATE", {"guild_id": str(self.guild.id), **self.guild.member_payload(user)},
+                   INTENT_GUILD_MEMBERS)
+
+    def create_channel(self, name: str) -> FakeChannel:
+        channel = FakeChannel(snowflake(), name, self.guild.id, position=len(self.guild.channels))
+        self.guild.channels[channel.id] = channel
+        self.channels[channel.id] = channel
+        self._emit("CHANNEL_CREATE", channel.payload(), INTENT_GUILDS)
+        return channel
+
+    def dm_channel(self, user: FakeUser) -> FakeChannel:
+        for channel in self.channels.values():
+            if channel.type == 1 and channel.recipient is user:
+                return channel
+        channel = FakeChannel(snowflake(), "", None, type=1, recipient=user)
+        self.channels[channel.id] = channel
+        return channel
+
+    def attachment(self, filename: str, data: bytes, content_type: str = "application/octet-stream") -> FakeAttachment:
+        """A user upload for an attachment option; the bot can download it from ``url``."""
+        attachment_id = snowflake()
+        upload = FakeAttachment(attachment_id, filename, data, content_type,
+                                f"{self.http_base}/attachments/{self.channel.id}/{attachment_id}/{filename}")
+        self.uploads[attachment_id] = upload
+        return upload
+
+    def _add_member(self, user: FakeUser, role_ids: list[int]) -> None:
+        self.users[user.id] = user
+        self.guild.members[user.id] = user
+        self.guild.member_roles[user.id] = role_ids
+
+    def _emit(self, event: str, data: Any, intent: int) -> None:
+        if hasattr(self, "gateway"):
+            self.gateway.dispatch(event, data, intent=intent)
+
+    def guild_id_of(self, channel_id: int) -> int | None:
+        channel = self.channels.get(channel_id)
+        return channel.guild_id if channel else None
+
+    def store_message(self, message: StoredMessage) -> None:
+        self.messages[message.id] = message
+        for attachment_id, upload in message.files.items():
+            self.uploads[attachment_id] = upload
+
+    async def _serve_attachment(self, request: web.Request) -> web.Response:
+        upload = self.uploads.get(int(request.match_info["attachment_id"]))
+        if upload is None:
+            return web.Response(status=404)
+        return web.Response(body=upload.data, content_type=upload.content_type or "application/octet-stream")
+
+    # -- users acting ------------------------------------------------------------------------------
+
+    def _new_interaction(self, kind: int, data: dict[str, Any], *, user: FakeUser | None, channel: FakeChannel | None,
+                         member_permissions: int | discord.Permissions | None, roles: Iterable[FakeRole] | None,
+                         locale: str, message: StoredMessage | None = None) -> InteractionHandle:
+        if not self.gateway.live_sessions():
+            raise RuntimeError("no bot is connected to the fake gateway (start it and wait_until_connected first)")
+        user = user or self.user
+        channel = channel or self.channel
+        interaction_id = snowflake()
+        token = f"aW50ZXJhY3Rpb246{interaction_id}{secrets.token_urlsafe(48)}"
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "data": data,
+            "token": token,
+            "version": 1,
+            "locale": locale,
+            "entitlements": [],
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "app_permissions": str(self.guild.permissions_of(self.bot_user)),
+        }
+        channel_payload = channel.payload()
+        if channel.guild_id is not None:
+            role_ids = None if roles is None else [r.id for r in roles]
+            permissions = permission_value(member_permissions)
+            if permissions is None:
+                saved = self.guild.member_roles.get(user.id, [])
+                if role_ids is not None:
+                    self.guild.member_roles[user.id] = role_ids
+                permissions = self.guild.permissions_of(user)
+                self.guild.member_roles[user.id] = saved
+            channel_payload["permissions"] = str(permissions)
+            payload.update({
+                "guild_id": str(self.guild.id),
+                "guild": {"id": str(self.guild.id), "locale": "en-US", "features": []},
+                "guild_locale": "en-US",
+                "member": self.guild.member_payload(user, permissions=permissions, roles=role_ids),
+                "context": 0,
+                "authorizing_integration_owners": {"0": str(self.guild.id)},
+            })
+        else:
+            payload.update({"user": user.payload(), "context": 1,
+                            "authorizing_integration_owners": {"0": str(self.guild.id)}})
+        payload["channel_id"] = str(channel.id)
+        payload["channel"] = channel_payload
+        if message is not None:
+            payload["message"] = copy.deepcopy(message.data)
+        record = InteractionRecord(id=interaction_id, token=token, type=kind, payload=payload,
+                                   dispatched_at=time.monotonic(), channel_id=channel.id, user=user,
+                                   source_message_id=message.id if message else None)
+        self.interactions[interaction_id] = record
+        self.interactions_by_token[token] = record
+        self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return InteractionHandle(self, record)
+
+    def interaction_metadata(self, record: InteractionRecord) -> dict[str, Any]:
+        metadata: dict[str, Any] = {
+            "id": str(record.id),
+            "type": record.type,
+            "user": record.user.payload(),
+            "authorizing_integration_owners": record.payload.get("authorizing_integration_owners", {}),
+        }
+        if record.source_message_id is not None:
+            metadata["interacted_message_id"] = str(record.source_message_id)
+        return metadata
+
+    def _find_command(self, name: str) -> tuple[dict[str, Any] | None, bool]:
+        for commands, guild_scoped in ((self.guild_commands, True), (self.global_commands, False)):
+            for command in commands.values():
+                if command["name"] == name and command.get("type", 1) == 1:
+                    return command, guild_scoped
+        return None, False
+
+    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: FakeUser | None = None,
+                    channel: FakeChannel | None = None, member_permissions: int | discord.Permissions | None = None,
+                    roles: Iterable[FakeRole] | None = None, locale: str = "en-US",
+                    focused: str | None = None) -> InteractionHandle:
+        """A user runs ``/name`` (``"group sub"`` for subcommands). Option types come from the synced
+        command when there is one; like Discord's client, missing required options or strings outside
+        min/max_length are refused here (ValueError) instead of reaching the bot.
+        ``focused`` makes it an autocomplete interaction (type 4) for that option."""
+        parts = name.split()
+        command, guild_scoped = self._find_command(parts[0])
+        schema = self._leaf_schema(command.get("options", []), parts[1:]) if command else None
+        resolved: dict[str, dict[str, Any]] = {}
+        leaf = self._options(schema, options or {}, resolved, focused)
+        for depth in range(len(parts) - 1, 0, -1):
+            leaf = [{"name": parts[depth], "type": 1 if depth == len(parts) - 1 else 2, "options": leaf}]
+        data: dict[str, Any] = {
+            "id": command["id"] if command else str(snowflake()),
+            "name": parts[0],
+            "type": 1,
+            "options": leaf,
+        }
+        if guild_scoped:
+            data["guild_id"] = str(self.guild.id)
+        if resolved:
+            data["resolved"] = resolved
+        handle = self._new_interaction(4 if focused else 2, data, user=user, channel=channel,
+                                       member_permissions=member_permissions, roles=roles, locale=locale)
+        await asyncio.sleep(0)
+        return handle
+
+    def _leaf_schema(self, schema: list[dict[str, Any]] | None, parts: list[str]) -> list[dict[str, Any]] | None:
+        for part in parts:
+            if schema is None:
+                return None
+            sub = next((o for o in schema if o["name"] == part and o["type"] in (1, 2)), None)
+            if sub is None:
+                raise ValueError(f"the synced command has no subcommand {part!r}")
+            schema = sub.get("options", [])
+        return schema
+
+    def _options(self, schema: list[dict[str, Any]] | None, values: dict[str, Any],
+                 resolved: dict[str, dict[str, Any]], focused: str | None) -> list[dict[str, Any]]:
+        options = []
+        if schema is not None:
+            known = {o["name"]: o for o in schema}
+            missing = [o["name"] for o in schema if o.get("required") and o["name"] not in values]
+            if missing and focused is None:
+                raise ValueError(f"Discord's client requires option(s) {missing}")
+            unknown = set(values) - set(known)
+            if unknown:
+                raise ValueError(f"the synced command has no option(s) {sorted(unknown)}; it has {sorted(known)}")
+        for option_name, value in values.items():
+            spec = (schema and next((o for o in schema if o["name"] == option_name), None)) or {}
+            kind = int(spec.get("type") or self._infer_type(value))
+            if kind == 3 and focused != option_name:
+                if spec.get("min_length") is not None and len(value) < spec["min_length"]:
+                    raise ValueError(f"Discord's client refuses {option_name!r} shorter than {spec['min_length']}")
+                if spec.get("max_length") is not None and len(value) > spec["max_length"]:
+                    raise ValueError(f"Discord's client refuses {option_name!r} longer than {spec['max_length']}")
+            option = {"name": option_name, "type": kind, "value": self._option_value(kind, value, resolved)}
+            if focused == option_name:
+                option["focused"] = True
+            options.append(option)
+        return options
+
+    @staticmethod
+    def _infer_type(value: Any) -> int:
+        if isinstance(value, bool):
+            return _OPTION_TYPES["boolean"]
+        if isinstance(value, int):
+            return _OPTION_TYPES["integer"]
+        if isinstance(value, float):
+            return _OPTION_TYPES["number"]
+        if isinstance(value, FakeUser):
+            return _OPTION_TYPES["user"]
+        if isinstance(value, FakeRole):
+            return _OPTION_TYPES["role"]
+        if isinstance(value, FakeChannel):
+            return _OPTION_TYPES["channel"]
+        if isinstance(value, FakeAttachment):
+            return _OPTION_TYPES["attachment"]
+        return _OPTION_TYPES["string"]
+
+    def _option_value(self, kind: int, value: Any, resolved: dict[str, dict[str, Any]]) -> Any:
+        if isinstance(value, FakeUser):
+            resolved.setdefault("users", {})[str(value.id)] = value.payload()
+            if value.id in self.guild.members:
+                resolved.setdefault("members", {})[str(value.id)] = self.guild.member_payload(
+                    value, permissions=self.guild.permissions_of(value), with_user=False)
+            return str(value.id)
+        if isinstance(value, FakeRole):
+            resolved.setdefault("roles", {})[str(value.id)] = value.payload()
+            return str(value.id)
+        if isinstance(value, FakeChannel):
+            resolved.setdefault("channels", {})[str(value.id)] = {
+                **value.payload(), "permissions": str(self.guild.permissions_of(self.user))}
+            return str(value.id)
+        if isinstance(value, FakeAttachment):
+            resolved.setdefault("attachments", {})[str(value.id)] = value.payload()
+            return str(value.id)
+        if kind == 4:
+            return int(value)
+        if kind == 10:
+            return float(value)
+        return value
+
+    async def click(self, message: StoredMessage | int, custom_id: str, *, user: FakeUser | None = None,
+                    values: list[str] | None = None, member_permissions: int | discord.Permissions | None = None,
+                    roles: Iterable[FakeRole] | None = None) -> InteractionHandle:
+        """A user clicks a button (or picks ``values`` in a select) on a message the bot sent.
+        Refuses (LookupError/ValueError) what a Discord client can't do: unknown or disabled components."""
+        stored = self.messages[message] if isinstance(message, int) else self.messages[message.id]
+        if stored.deleted:
+            raise LookupError(f"message {stored.id} was deleted")
+        component = stored.component(custom_id)
+        if component.get("disabled"):
+            raise ValueError(f"component {custom_id!r} on message {stored.id} is disabled")
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component["type"]}
+        if component["type"] != 2:
+            data["values"] = list(values or [])
+        elif values is not None:
+            raise ValueError(f"{custom_id!r} is a button; buttons take no values")
+        channel = self.channels[stored.channel_id]
+        handle = self._new_interaction(3, data, user=user, channel=channel, member_permissions=member_permissions,
+                                       roles=roles, locale="en-US", message=stored)
+        await asyncio.sleep(0)
+        return handle
+
+    async def submit_modal(self, opened_by: InteractionHandle, values: dict[str, str], *,
+                           user: FakeUser | None = None) -> InteractionHandle:
+        """The user fills the modal the bot answered ``opened_by`` with (callback type 9) and submits it."""
+        callback = opened_by.callback
+        if callback is None or callback.type != 9 or not callback.accepted:
+            raise ValueError(f"interaction {opened_by.id} was not answered with a modal (callback: {callback})")
+        modal = callback.data or {}
+        rows = []
+        for row in modal.get("components", []):
+            submitted = self._submitted_component(row, values)
+            if submitted is not None:
+                rows.append(submitted)
+        unknown = set(values) - {c.get("custom_id") for c in _modal_inputs(modal.get("components", []))}
+        if unknown:
+            raise ValueError(f"the modal has no input(s) {sorted(unknown)}")
+        source = opened_by.record.source_message_id
+        handle = self._new_interaction(
+            5, {"custom_id": modal["custom_id"], "components": rows},
+            user=user or opened_by.record.user, channel=self.channels[opened_by.record.channel_id],
+            member_permissions=None, roles=None, locale="en-US",
+            message=self.messages[source] if source is not None else None,
+        )
+        await asyncio.sleep(0)
+        return handle
+
+    def _submitted_component(self, component: dict[str, Any], values: dict[str, str]) -> dict[str, Any] | None:
+        kind = component.get("type")
+        if kind == 1:
+            children = [self._submitted_component(c, values) for c in component.get("components", [])]
+            return {"type": 1, "components": [c for c in children if c is not None]}
+        if kind == 18:
+            inner = self._submitted_component(component["component"], values)
+            return {"type": 18, "id": component.get("id", 0), "component": inner}
+        if kind == 4:
+            custom_id = component["custom_id"]
+            value = values.get(custom_id, component.get("value") or "")
+            if component.get("required", True) and not value:
+                raise ValueError(f"Discord's client requires modal input {custom_id!r}")
+            if value and len(value) < int(component.get("min_length") or 0):
+                raise ValueError(f"Discord's client refuses {custom_id!r} shorter than {component['min_length']}")
+            if len(value) > int(component.get("max_length") or 4000):
+                raise ValueError(f"Discord's client refuses {custom_id!r} longer than {component['max_length']}")
+            return {"type": 4, "id": component.get("id", 0), "custom_id": custom_id, "value": value}
+        if kind in (3, 5, 6, 7, 8):
+            chosen = values.get(component["custom_id"], [])
+            return {"type": kind, "custom_id": component["custom_id"],
+                    "values": list(chosen) if not isinstance(chosen, str) else [chosen]}
+        return None
+
+    async def post(self, content: str, *, user: FakeUser | None = None,
+                   channel: FakeChannel | None = None) -> StoredMessage:
+        """A user writes an ordinary message (MESSAGE_CREATE; content hidden without the content intent)."""
+        user = user or self.user
+        channel = channel or self.channel
+        message = self.factory.create({"content": content}, [], channel_id=channel.id, author=user,
+                                      guild_id=channel.guild_id)
+        if channel.guild_id is not None:
+            message.data["member"] = self.guild.member_payload(user, with_user=False)
+        self.store_message(message)
+        mentioned = str(self.bot_user.id) in {m["id"] for m in message.data["mentions"]}
+        for session in self.gateway.live_sessions(INTENT_GUILD_MESSAGES if channel.guild_id else 0):
+            data = copy.deepcopy(message.data)
+            if not (session.intents & INTENT_MESSAGE_CONTENT or mentioned):
+                data.update(content="", embeds=[], attachments=[], components=[])
+            self.gateway._dispatch_to(session, "MESSAGE_CREATE", data)
+        await asyncio.sleep(0)
+        return message
+
+    async def reconnect(self, timeout: float = 5.0) -> None:
+        """Ask the bot to reconnect (op 7) and wait until it RESUMEd its session."""
+        before = sum(1 for f in self.gateway.log if f.t == "RESUMED")
+        if not self.gateway.request_reconnect():
+            raise RuntimeError("no bot is connected")
+        await self.changes.wait_for(lambda: sum(1 for f in self.gateway.log if f.t == "RESUMED") > before,
+                                    timeout, "the bot to RESUME")
+
+    # -- what the bot did --------------------------------------------------------------------------
+
+    def requests(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
+        """Recorded requests, optionally filtered by method and a glob over the path
+        (``"/applications/*/commands"``, ``"/webhooks/*"``); paths omit the ``/api/v10`` prefix."""
+        return [r for r in self.request_log
+                if (method is None or r.method == method) and (path is None or fnmatch.fnmatchcase(r.path, path))]
+
+    def unknown_requests(self) -> list[RecordedRequest]:
+        """Requests for routes the fake does not implement (answered 404)."""
+        return [r for r in self.request_log if not r.known]
+
+    def message_bodies(self) -> list[tuple[RecordedRequest, dict[str, Any]]]:
+        """Every message body the bot sent (responses, followups, edits, channel posts), accepted or not."""
+        bodies = []
+        for r in self.request_log:
+            body = r.json if isinstance(r.json, dict) else None
+            if body is None:
+                continue
+            if r.path.endswith("/callback"):
+                if body.get("type") in (4, 7) and body.get("data") is not None:
+                    bodies.append((r, body["data"]))
+            elif r.method in ("POST", "PATCH") and (
+                    r.path.startswith("/webhooks/") or fnmatch.fnmatchcase(r.path, "/channels/*/messages*")):
+                bodies.append((r, body))
+        return bodies
+
+    def pings(self) -> list[tuple[StoredMessage, Pings]]:
+        """Every write of a bot message whose content would have notified someone."""
+        return [(m, p) for m in self.messages.values() if int(m.data["author"]["id"]) == self.bot_user.id
+                for p in m.all_pings if p]
+
+    def bot_messages(self, channel: FakeChannel | None = None) -> list[StoredMessage]:
+        return [m for m in self.messages.values() if int(m.data["author"]["id"]) == self.bot_user.id
+                and (channel is None or m.channel_id == channel.id)]
+
+    def fail(self, method: str, path: str, *, status: int = 500, code: int = 0, message: str = "Injected failure",
+             times: int = 1) -> None:
+        """Answer the next ``times`` requests matching ``method`` and the ``path`` glob with an error."""
+        self._failures.append((method, path, DiscordError(status, code, message), [times]))
+
+    def _take_failure(self, method: str, path: str) -> DiscordError | None:
+        for wanted_method, pattern, error, remaining in self._failures:
+            if wanted_method == method and fnmatch.fnmatchcase(path, pattern) and remaining[0] > 0:
+                remaining[0] -= 1
+                return error
+        return None
+
+    def diagnose(self, handle: InteractionHandle | None = None) -> str:
+        """What a failing wait should print: the interaction's requests, refused requests, logged errors."""
+        lines = []
+        if handle is not None:
+            lines.append(f"callbacks: {[(c.type, c.accepted, round(c.delay, 3)) for c in handle.record.callbacks]}")
+            lines += [f"  {r.method} {r.path} -> {r.status} {r.response if r.status >= 300 else ''}"
+                      for r in handle.requests()]
+        failed = [r for r in self.request_log if r.status >= 400][-5:]
+        if failed:
+            lines.append("refused requests:")
+            lines += [f"  {r.method} {r.path} -> {r.status} {r.response}" for r in failed]
+        if self.errors.records:
+            lines.append("logged errors:")
+            for record in self.errors.records[-3:]:
+                lines.append(f"  {record.name}: {record.getMessage()}")
+                if record.exc_info and record.exc_info[1] is not None:
+                    lines.append(f"    {type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
+        return "\n".join(lines) or "(no requests, no logged errors)"
+
+
+def _modal_inputs(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for component in components:
+        if component.get("type") == 1:
+            found += _modal_inputs(component.get("components", []))
+        elif component.get("type") == 18:
+            found += _modal_inputs([component["component"]])
+        elif "custom_id" in component:
+            found.append(component)
+    return found
