@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING
 import pytest
 import torch
 
+# Tests train and generate with tiny models: one thread is faster for them and leaves the
+# other core free for the subprocesses and servers some tests start.
+torch.set_num_threads(1)
+
 if TYPE_CHECKING:
     from training.train import TrainConfig
 
@@ -58,7 +62,7 @@ def tiny_config(directory: Path, **overrides: object) -> "TrainConfig":
 
     options: dict = dict(
         data=write_tiny_data(directory / "training_data.json"), output=directory / "assistant_best.pt",
-        epochs=60, batch_size=8, lr=0.01, embedding_dim=24, hidden_dim=24, dropout=0.0, patience=1000,
+        epochs=30, batch_size=4, lr=0.02, embedding_dim=32, hidden_dim=32, dropout=0.0, patience=1000,
         device="cpu", eval_batch_size=32,
     )
     options.update(overrides)

@@ -1,0 +1,165 @@
+"""Training end to end on the tiny data set: checkpoints, warm start, metrics, exports, CLIs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
+from assistant.inference import Assistant, generate_response, load_model
+from tests.conftest import tiny_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_KEYS = {"epoch", "model_state_dict", "loss"}
+RECORD_KEYS = {"vocab", "model_args", "config", "metrics", "data_hash", "created_at", "version", "history"}
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=300)
+
+
+def test_training_lowers_the_loss_and_learns_the_answers(tiny_checkpoint):
+    meta = read_metadata(tiny_checkpoint)
+    history = meta["history"]
+    assert history[-1]["train_loss"] < history[0]["train_loss"] / 5
+    assistant = Assistant.load(tiny_checkpoint, device="cpu")
+    assert assistant.answer("what element is xingqiu") == "Xingqiu's element is Hydro."
+    assert meta["metrics"]["test"]["fact_accuracy"] == 1.0
+    assert meta["metrics"]["test"]["unknown_accuracy"] == 1.0
+
+
+def test_checkpoint_is_self_contained_with_the_seed_keys(tiny_checkpoint):
+    payload = torch.load(tiny_checkpoint, weights_only=True)
+    assert SEED_KEYS | RECORD_KEYS <= payload.keys()
+    assert payload["vocab"]["tokens"][:4] == ["<PAD>", "<UNK>", "<SOS>", "<EOS>"]
+    assert payload["model_args"] == {"vocab_size": len(payload["vocab"]["tokens"]), "embedding_dim": 32,
+                                     "hidden_dim": 32, "dropout": 0.0}
+    assert tiny_checkpoint.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_crash_while_saving_keeps_the_previous_checkpoint(tiny_checkpoint, tmp_path, monkeypatch):
+    target = tmp_path / "model.pt"
+    target.write_bytes(tiny_checkpoint.read_bytes())
+    loaded = load_checkpoint(target)
+
+    def crash(obj, handle, *args, **kwargs):
+        handle.write(b"partial")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(torch, "save", crash)
+    with pytest.raises(OSError):
+        save_checkpoint(target, loaded.model, loaded.vocab, epoch=9, loss=0.0, config={}, metrics={}, data_hash="x")
+    monkeypatch.undo()
+    assert read_metadata(target)["version"] == loaded.meta["version"]
+    assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
+
+
+def test_warm_start_grows_the_vocabulary_and_keeps_old_words(tiny_checkpoint, tmp_path):
+    from training.train import train
+
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text("\n".join(json.dumps({"question": f"{q} nahida", "answer": "Nahida's element is Dendro."})
+                               for q in ("what element is", "element of", "vision of", "element", "what is the vision of", "which element is")) + "\nnot json\n")
+    before = load_checkpoint(tiny_checkpoint)
+    result = train(tiny_config(tmp_path, output=tmp_path / "warm.pt", warm_start=tiny_checkpoint,
+                               extra_data=extra, epochs=30))
+    after = load_checkpoint(result.checkpoint)
+    assert {"nahida", "dendro"} <= set(after.vocab.itos) - set(before.vocab.itos)
+    assert after.vocab.itos[: len(before.vocab)] == before.vocab.itos
+    assert Assistant(after.model, after.vocab).answer("what element is nahida") == "Nahida's element is Dendro."
+    assert result.baseline is not None and after.meta["metrics"]["baseline_test"]["pairs"] == result.test.pairs
+
+
+def test_seed_inference_api(tiny_checkpoint):
+    model = load_model(tiny_checkpoint)
+    assert generate_response(model, "diluc element") == "Diluc's element is Pyro."
+    assert len(generate_response(model, "diluc element", max_length=2).split()) <= 2
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n"])
+def test_empty_questions_raise_a_clear_error(tiny_checkpoint, question):
+    with pytest.raises(ValueError, match="empty"):
+        Assistant.load(tiny_checkpoint, device="cpu").answer(question)
+
+
+def test_unusual_input_never_crashes(tiny_checkpoint):
+    assistant = Assistant.load(tiny_checkpoint, device="cpu")
+    questions = ["🔥" * 300, "胡桃是什么元素", "what element is " + "hu tao " * 400, "@everyone <@&123> <@456>",
+                 "'); DROP TABLE conversations;--"]
+    answers = assistant.answer_batch(questions)
+    assert len(answers) == len(questions) and all(isinstance(a, str) for a in answers)
+
+
+def test_onnx_export_matches_pytorch(tiny_checkpoint, tmp_path):
+    pytest.importorskip("onnxruntime")
+    from training.onnx_export import OnnxAssistant, export
+
+    export(tiny_checkpoint, tmp_path / "onnx")
+    onnx = OnnxAssistant(tmp_path / "onnx")
+    torch_model = load_checkpoint(tiny_checkpoint)
+    for question in ["what element is hu tao", "ayaka vision?", "what element is zorbl", "hello"]:
+        query = torch.tensor([torch_model.vocab.encode(question)])
+        assert onnx.generate_ids(question) == torch_model.model.generate(query)[0]
+    query = torch.tensor([torch_model.vocab.encode("diluc element")])
+    outputs, keys, hidden, cell = onnx.encoder.run(None, {"query": query.numpy()})
+    encoded = torch_model.model.encode(query)
+    torch.testing.assert_close(torch.from_numpy(outputs), encoded.outputs, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(torch.from_numpy(keys), encoded.keys, atol=1e-5, rtol=1e-4)
+
+
+def test_int8_quantized_model_still_answers(tiny_checkpoint):
+    from training.quantize import quantize_dynamic
+
+    loaded = load_checkpoint(tiny_checkpoint)
+    quantized = Assistant(quantize_dynamic(loaded.model), loaded.vocab)
+    assert "Pyro" in quantized.answer("what element is hu tao")
+
+
+def test_training_cli_trains_and_reports_test_metrics(tmp_path):
+    config = tiny_config(tmp_path, epochs=3)
+    result = run("-m", "training", "--data", str(config.data), "--output", str(tmp_path / "cli.pt"), "--epochs", "3",
+                 "--batch-size", "8", "--embedding-dim", "16", "--hidden-dim", "16", "--device", "cpu",
+                 "--accumulation-steps", "2", "--progress-json")
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [e["epoch"] for e in events if e["event"] == "epoch"] == [1, 2, 3]
+    assert events[-1]["event"] == "done"
+    assert "test fact accuracy" in result.stdout
+    assert read_metadata(tmp_path / "cli.pt")["config"]["accumulation_steps"] == 2
+
+
+def test_training_cli_rejects_a_missing_extra_file(tmp_path):
+    result = run("-m", "training", "--extra-data", str(tmp_path / "nope.jsonl"))
+    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_assistant_cli_answers_an_argument_and_stdin_lines(tiny_checkpoint):
+    single = run("-m", "assistant", "--model", str(tiny_checkpoint), "What element is Hu Tao?")
+    assert single.returncode == 0 and single.stdout.strip() == "Hu Tao's element is Pyro."
+    piped = run("-m", "assistant", "--model", str(tiny_checkpoint), stdin="diluc element\n\nayaka vision?\n")
+    assert piped.returncode == 0
+    assert piped.stdout.splitlines() == ["Diluc's element is Pyro.", "", "Ayaka's element is Cryo."]
+
+
+def test_assistant_cli_explains_a_missing_model(tmp_path):
+    result = run("-m", "assistant", "--model", str(tmp_path / "none.pt"), "hi")
+    assert result.returncode == 2 and "python -m training" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_amp_training_step_and_gpu_resident_inference(tiny_checkpoint, tmp_path):
+    from training.train import train
+
+    result = train(tiny_config(tmp_path, device="cuda", epochs=2))
+    assistant = Assistant.load(result.checkpoint, device="cuda")
+    assert assistant.device.type == "cuda"
+    assert len(assistant.answer_batch(["hu tao element"] * 32)) == 32
