@@ -1,0 +1,158 @@
+"""The Discord bot: a ``commands.Bot`` holding the config, the inference worker and the conversation log.
+
+The bot does not own the worker or the log: whoever built them (``bot.__main__``, or a test) starts
+and stops them. The bot's part of a shutdown is to stop taking questions and let the ones in flight
+finish before it disconnects, so nobody is left with an endless "thinking…".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import discord
+from discord.ext import commands, tasks
+
+from assistant.worker import InferenceWorker
+from bot.config import Config
+from bot.db import ConversationLog
+from bot.errors import RESTARTING_MESSAGE, FriendlyError, KatheryneTree
+from bot.sync import sync_if_changed
+
+__all__ = ["EXTENSIONS", "KatheryneBot", "create_bot"]
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback")
+"""Every cog module, loaded in this order in ``setup_hook``."""
+
+SHUTDOWN_GRACE_S = 15.0
+"""How long ``close`` waits for questions in flight before disconnecting anyway."""
+
+
+class KatheryneBot(commands.Bot):
+    """The bot; cogs reach the shared pieces as ``bot.config``, ``bot.worker`` and ``bot.conversation_log``."""
+
+    def __init__(
+        self,
+        config: Config,
+        worker: InferenceWorker,
+        conversation_log: ConversationLog,
+        *,
+        sync_commands: bool = True,
+        **options: Any,
+    ) -> None:
+        """``options`` go to ``commands.Bot`` (tests pass e.g. ``guild_ready_timeout``)."""
+        super().__init__(
+            # No prefix commands: without the message-content intent the bot only sees mentions.
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents(guilds=True),
+            # Nothing the bot sends may ping anyone, whatever a question or an answer contains.
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=KatheryneTree,
+            owner_ids=set(config.owner_ids),
+            **options,
+        )
+        self.config = config
+        self.worker = worker
+        self.conversation_log = conversation_log
+        self._sync_commands = sync_commands
+        self._closing = False
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.config.retention_days:
+            self.purge_expired.start()
+        if self._sync_commands:
+            await self.sync_commands_if_changed()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync slash commands to DEV_GUILD_ID (or globally) if they changed since the last sync.
+
+        A failed sync is logged, not raised: the commands Discord already has keep working.
+        """
+        if self.application_id is None:
+            raise RuntimeError("cannot sync slash commands before logging in")
+        guild = None if self.config.dev_guild_id is None else discord.Object(id=self.config.dev_guild_id)
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        try:
+            return await sync_if_changed(
+                self.tree, self.config.command_sync_path, application_id=self.application_id, guild=guild
+            )
+        except discord.HTTPException as error:
+            log.error("could not sync slash commands, keeping the ones Discord has: %s", error)
+            return False
+
+    async def on_ready(self) -> None:
+        # Runs again after every reconnect, so it only reports; setup work belongs in setup_hook.
+        log.info("connected as %s (id %s) to %d guilds", self.user, self.user and self.user.id, len(self.guilds))
+
+    @tasks.loop(hours=24)
+    async def purge_expired(self) -> None:
+        """Delete exchanges older than RETENTION_DAYS: at start-up, then daily."""
+        try:
+            deleted = await self.conversation_log.purge_older_than(self.config.retention_days)
+        except Exception:
+            log.exception("could not purge exchanges older than %d days", self.config.retention_days)
+            return
+        log.info("retention: deleted %d exchanges older than %d days", deleted, self.config.retention_days)
+
+    @property
+    def accepting_questions(self) -> bool:
+        """False once shutdown began."""
+        return not self._closing
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Mark one question as in flight, so ``close`` waits for its reply.
+
+        Raises FriendlyError when the bot is shutting down.
+        """
+        if self._closing:
+            raise FriendlyError(RESTARTING_MESSAGE)
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    async def close(self) -> None:
+        """Stop taking questions, give those in flight up to SHUTDOWN_GRACE_S to be answered, disconnect."""
+        if not self._closing:
+            self._closing = True
+            if self._in_flight:
+                log.info("shutting down: waiting for %d questions in flight", self._in_flight)
+                try:
+                    await asyncio.wait_for(self._idle.wait(), SHUTDOWN_GRACE_S)
+                except TimeoutError:
+                    log.warning("shutting down with %d questions still unanswered", self._in_flight)
+        self.purge_expired.cancel()
+        await super().close()
+
+
+def create_bot(
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    *,
+    sync_commands: bool = True,
+    **options: Any,
+) -> KatheryneBot:
+    """The bot for ``config``, answering with ``worker`` and logging to ``conversation_log``.
+
+    ``sync_commands=False`` skips the slash command sync in ``setup_hook``; ``options`` go to
+    ``commands.Bot``.
+    """
+    return KatheryneBot(config, worker, conversation_log, sync_commands=sync_commands, **options)

@@ -1,0 +1,85 @@
+"""Syncing slash commands only when they changed.
+
+Discord rate-limits command syncs per day, and a sync is only needed when a command's name,
+options or description changed. So the hash of the payload ``CommandTree.sync`` would upload is kept
+in a small JSON file next to the database, one entry per application and scope (a guild or global),
+and a start-up with the same hash skips the upload. Delete the file to force a sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+
+__all__ = ["payload_hash", "sync_if_changed"]
+
+log = logging.getLogger(__name__)
+
+
+def payload_hash(tree: app_commands.CommandTree[Any], guild: discord.abc.Snowflake | None = None) -> str:
+    """SHA-256 of the commands ``tree.sync(guild=guild)`` would upload, independent of their order."""
+    payload = [command.to_dict(tree) for command in tree.get_commands(guild=guild)]
+    payload.sort(key=lambda command: (command.get("type", 1), command["name"]))
+    encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+async def sync_if_changed(
+    tree: app_commands.CommandTree[Any],
+    state_path: Path,
+    *,
+    application_id: int,
+    guild: discord.abc.Snowflake | None = None,
+) -> bool:
+    """Sync ``tree`` to ``guild`` (global when None) unless the same payload was synced before.
+
+    Returns whether it synced. The hash is saved only after Discord accepted the commands, so a
+    failed sync is retried on the next start.
+    """
+    scope = f"{application_id}:{'global' if guild is None else f'guild:{guild.id}'}"
+    digest = payload_hash(tree, guild)
+    state = _read_state(state_path)
+    if state.get(scope) == digest:
+        log.info("slash commands unchanged since the last sync (%s); not syncing", scope)
+        return False
+    synced = await tree.sync(guild=guild)
+    state[scope] = digest
+    _write_state(state_path, state)
+    log.info("synced %d slash commands (%s)", len(synced), scope)
+    return True
+
+
+def _read_state(path: Path) -> dict[str, str]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        log.warning("ignoring unreadable command sync state %s (%s); commands will be synced", path, error)
+        return {}
+    if not isinstance(state, dict):
+        log.warning("ignoring malformed command sync state %s; commands will be synced", path)
+        return {}
+    return {str(key): str(value) for key, value in state.items()}
+
+
+def _write_state(path: Path, state: dict[str, str]) -> None:
+    # Temp file + replace: a crash mid-write leaves the old state, never a truncated file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(state, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,149 @@
+"""`python -m bot` as an operator meets it: mode choice, start-up failures with exit code 2, export."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from bot.config import Config
+from bot.db import ConversationLog
+
+REPO = Path(__file__).resolve().parents[1]
+SETTINGS = {setting.name.upper() for setting in dataclasses.fields(Config)}
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.secret-part-of-the-token"
+
+# Runs the CLI with a Discord that rejects every token, so the test needs no network.
+WITH_REJECTED_TOKEN = """
+import sys
+import discord
+
+async def login(self, token):
+    raise discord.LoginFailure("Improper token has been passed.")
+
+discord.Client.login = login
+from bot.__main__ import main
+sys.exit(main())
+"""
+
+
+def run_bot(tmp_path: Path, *args: str, stdin: str = "", bootstrap: str | None = None, **settings: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in ``tmp_path`` (its own .env, if any) with only ``settings`` configured."""
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["DATABASE_PATH"] = str(tmp_path / "data" / "katheryne.db")
+    env.update(settings)
+    command = ["-c", bootstrap] if bootstrap else ["-m", "bot"]
+    return subprocess.run(
+        [sys.executable, *command, *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_without_a_token_it_falls_back_to_the_console(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    result = run_bot(tmp_path, stdin="what element is diluc\n", MODEL_PATH=str(tiny_checkpoint), DEVICE="cpu")
+
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if "DISCORD_TOKEN" in line]
+    assert notices == [
+        "No DISCORD_TOKEN is set, so Katheryne starts in console mode; put the bot token in .env to connect to Discord."
+    ]
+    assert "Pyro" in result.stdout
+
+
+def test_token_from_env_file_with_missing_model_exits_2(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={TOKEN}\nMODEL_PATH=models/nowhere.pt\n", encoding="utf-8")
+
+    result = run_bot(tmp_path)
+
+    assert result.returncode == 2
+    assert "no model at models/nowhere.pt" in result.stderr
+    assert "python -m training" in result.stderr and "MODEL_PATH" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_bad_device_exits_2(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, DISCORD_TOKEN=TOKEN, DEVICE="tpu")
+
+    assert result.returncode == 2
+    assert "DEVICE: must be auto, cpu, cuda or cuda:N, got 'tpu'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_cuda_without_a_gpu_exits_2(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    result = run_bot(tmp_path, "--console", MODEL_PATH=str(tiny_checkpoint), DEVICE="cuda")
+
+    assert result.returncode == 2
+    assert "no CUDA GPU is available" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_exits_2_naming_the_variable(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BATCH_SIZE=many\n", encoding="utf-8")
+
+    result = run_bot(tmp_path)
+
+    assert result.returncode == 2
+    assert "BATCH_SIZE: must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rejected_token_exits_2_without_logging_it(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    result = run_bot(
+        tmp_path,
+        bootstrap=WITH_REJECTED_TOKEN,
+        DISCORD_TOKEN=TOKEN,
+        MODEL_PATH=str(tiny_checkpoint),
+        DEVICE="cpu",
+        LOG_LEVEL="DEBUG",
+    )
+
+    assert result.returncode == 2
+    assert "Discord rejected DISCORD_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+
+
+async def test_export_training_writes_jsonl(tmp_path: Path) -> None:
+    async with await ConversationLog.open(tmp_path / "data" / "katheryne.db") as conversations:
+        await conversations.log_conversation(
+            guild_id=1, channel_id=2, user_id=3, question="what element is hu tao",
+            answer="Hu Tao's element is Pyro.", model_version="v1", latency_ms=12.0,
+        )
+        wrong = await conversations.log_conversation(
+            guild_id=1, channel_id=2, user_id=3, question="what element is ayaka",
+            answer="Ayaka's element is Pyro.", model_version="v1", latency_ms=12.0,
+        )
+        await conversations.record_vote(wrong, user_id=4, vote=-1)
+
+    result = run_bot(tmp_path, "export-training", "--out", "export/pairs.jsonl")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wrote 1 training pairs to export/pairs.jsonl"
+    lines = (tmp_path / "export" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == [
+        {"question": "what element is hu tao", "answer": "Hu Tao's element is Pyro."}
+    ]
+
+
+def test_export_without_a_database_exits_2(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "export-training", "--out", "pairs.jsonl")
+
+    assert result.returncode == 2
+    assert "no conversation log at" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "pairs.jsonl").exists()
