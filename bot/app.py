@@ -106,11 +106,6 @@ class KatheryneBot(commands.Bot):
             return
         log.info("retention: deleted %d exchanges older than %d days", deleted, self.config.retention_days)
 
-    @property
-    def accepting_questions(self) -> bool:
-        """False once shutdown began."""
-        return not self._closing
-
     @contextmanager
     def answering(self) -> Iterator[None]:
         """Mark one question as in flight, so ``close`` waits for its reply.
