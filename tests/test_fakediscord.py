@@ -342,3 +342,85 @@ async def test_the_bot_closes_cleanly_leaving_no_tasks() -> None:
     leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert leftovers == []
     assert isinstance(await handle.original(timeout=0), StoredMessage)
+
+
+async def test_subcommands_resolve_members_and_roles_and_checks_see_roles(fake_discord: FakeDiscord) -> None:
+    bot = EchoBot(fake_discord.guild.id)
+    model = app_commands.Group(name="model", description="Model administration")
+
+    @model.command(name="grant", description="Give someone a role")
+    @app_commands.checks.has_any_role("Moderator")
+    async def grant(interaction: discord.Interaction, member: discord.Member, role: discord.Role) -> None:
+        await interaction.response.send_message(f"{member.display_name} gets {role.name}", ephemeral=True)
+
+    @bot.tree.error
+    async def denied(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await interaction.response.send_message(f"denied: {type(error).__name__}", ephemeral=True)
+
+    bot.tree.add_command(model)
+    async with fake_discord.running(bot):
+        moderator_role = fake_discord.create_role("Moderator")  # after READY: sent as GUILD_ROLE_CREATE
+        moderator = fake_discord.create_user("mod", roles=[moderator_role])
+        allowed = await fake_discord.slash("model grant", {"member": fake_discord.user, "role": moderator_role},
+                                           user=moderator)
+        refused = await fake_discord.slash("model grant", {"member": moderator, "role": moderator_role})
+        allowed_reply, refused_reply = await allowed.original(), await refused.original()
+    assert allowed_reply.content == "Traveler gets Moderator"
+    assert refused_reply.content == "denied: MissingAnyRole"
+    options = allowed.payload["data"]["options"]
+    assert options[0]["name"] == "grant" and options[0]["type"] == 1
+    assert set(allowed.payload["data"]["resolved"]) == {"users", "members", "roles"}
+
+
+async def test_autocomplete_choices_are_recorded(fake_discord: FakeDiscord) -> None:
+    bot = EchoBot(fake_discord.guild.id)
+
+    @bot.tree.command(name="character", description="Look up a character")
+    async def character(interaction: discord.Interaction, name: str) -> None:
+        await interaction.response.send_message(name)
+
+    @character.autocomplete("name")
+    async def names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=n) for n in ("Hu Tao", "Diluc") if current.lower() in n.lower()]
+
+    async with fake_discord.running(bot):
+        typing = await fake_discord.slash("character", {"name": "hu"}, focused="name")
+        callback = await typing.wait_for_response()
+    assert callback.type == 8 and callback.data == {"choices": [{"name": "Hu Tao", "value": "Hu Tao"}]}
+
+
+async def test_injected_failures_reach_the_bot_as_http_errors(fake_discord: FakeDiscord) -> None:
+    bot = EchoBot(fake_discord.guild.id)
+    seen: list[int] = []
+
+    @bot.tree.command(name="fragile", description="Edits after deferring")
+    async def fragile(interaction: discord.Interaction) -> None:
+        await interaction.response.defer()
+        try:
+            await interaction.edit_original_response(content="done")
+        except discord.Forbidden as error:
+            seen.append(error.code)
+
+    async with fake_discord.running(bot):
+        fake_discord.fail("PATCH", "/webhooks/*/messages/@original", status=403, code=50013,
+                          message="Missing Permissions")
+        handle = await fake_discord.slash("fragile")
+        await fake_discord.changes.wait_for(lambda: seen, 2.0, "the bot to see the failure")
+    assert seen == [50013]
+    assert fake_discord.messages[handle.record.original_id].loading  # type: ignore[index]
+
+
+async def test_user_messages_hide_content_without_the_message_content_intent(fake_discord: FakeDiscord) -> None:
+    bot = EchoBot(fake_discord.guild.id)
+    received: list[str] = []
+
+    async def on_message(message: discord.Message) -> None:
+        received.append(message.content)
+
+    bot.add_listener(on_message)
+
+    async with fake_discord.running(bot):
+        await fake_discord.post("hello there")
+        await fake_discord.post(f"<@{fake_discord.bot_user.id}> hello you")
+        await fake_discord.changes.wait_for(lambda: len(received) == 2, 2.0, "two messages")
+    assert received == ["", f"<@{fake_discord.bot_user.id}> hello you"]

@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import discord
 import yarl
@@ -48,6 +48,8 @@ from .state import (
     RecordedRequest,
     StoredMessage,
 )
+
+BotT = TypeVar("BotT", bound=discord.Client)
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 _OPTION_TYPES = {"sub_command": 1, "sub_command_group": 2, "string": 3, "integer": 4, "boolean": 5, "user": 6,
@@ -240,11 +242,18 @@ class FakeDiscord:
             self._saved = None
 
     @asynccontextmanager
-    async def running(self, bot: discord.Client, *, ready_timeout: float = 10.0) -> AsyncIterator[discord.Client]:
-        """Run ``bot.start(token)`` until the block ends, then close it and wait for it to finish."""
+    async def running(self, bot: BotT, *, until: Literal["ready", "connected"] = "ready",
+                      timeout: float = 10.0) -> AsyncIterator[BotT]:
+        """Run ``bot.start(token)`` until the block ends, then close it and wait for it to finish.
+
+        ``until="connected"`` enters the block as soon as the bot can take interactions, without the
+        ``guild_ready_timeout`` (2 s by default) discord.py waits before ``on_ready``."""
         task = asyncio.create_task(bot.start(self.token), name="fakediscord-bot")
         try:
-            await self.wait_until_ready(bot, timeout=ready_timeout, task=task)
+            if until == "ready":
+                await self.wait_until_ready(bot, timeout=timeout, task=task)
+            else:
+                await self.wait_until_connected(bot, timeout=timeout, task=task)
             yield bot
         finally:
             await bot.close()
@@ -377,11 +386,7 @@ class FakeDiscord:
             role_ids = None if roles is None else [r.id for r in roles]
             permissions = permission_value(member_permissions)
             if permissions is None:
-                saved = self.guild.member_roles.get(user.id, [])
-                if role_ids is not None:
-                    self.guild.member_roles[user.id] = role_ids
-                permissions = self.guild.permissions_of(user)
-                self.guild.member_roles[user.id] = saved
+                permissions = self.guild.permissions_of(user, role_ids)
             channel_payload["permissions"] = str(permissions)
             payload.update({
                 "guild_id": str(self.guild.id),

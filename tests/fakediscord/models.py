@@ -177,12 +177,13 @@ class FakeGuild:
     member_roles: dict[int, list[int]] = field(default_factory=dict)
     joined_at: str = field(default_factory=iso_now)
 
-    def permissions_of(self, user: FakeUser) -> int:
-        """Guild-level permissions, computed as Discord does: @everyone | member roles, admin/owner = all."""
+    def permissions_of(self, user: FakeUser, role_ids: list[int] | None = None) -> int:
+        """Guild-level permissions, computed as Discord does: @everyone | member roles, admin/owner = all.
+        ``role_ids`` replaces the member's stored roles for this computation."""
         if user.id == self.owner_id:
             return ALL_PERMISSIONS
         value = self.everyone.permissions
-        for role_id in self.member_roles.get(user.id, []):
+        for role_id in self.member_roles.get(user.id, []) if role_ids is None else role_ids:
             value |= self.roles[role_id].permissions
         return ALL_PERMISSIONS if value & ADMINISTRATOR else value
 
