@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .harness import FakeAttachment, FakeDiscord, InteractionHandle
-from .models import FakeChannel, FakeGuild, FakeRole, FakeUser
+from .harness import FakeDiscord
+from .interactions import InteractionHandle
+from .models import FakeAttachment, FakeChannel, FakeGuild, FakeRole, FakeUser
 from .state import Callback, Pings, RecordedFile, RecordedRequest, StoredMessage, resolve_pings
 
 __all__ = [

@@ -16,7 +16,6 @@ import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import discord
@@ -26,9 +25,11 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from .gateway import INTENT_GUILD_MEMBERS, INTENT_GUILD_MESSAGES, INTENT_GUILDS, INTENT_MESSAGE_CONTENT, Gateway
+from .interactions import InteractionHandle, build_options, leaf_schema, submitted_components
 from .models import (
     BOT_PERMISSIONS,
     EVERYONE_PERMISSIONS,
+    FakeAttachment,
     FakeChannel,
     FakeGuild,
     FakeRole,
@@ -38,7 +39,6 @@ from .models import (
 )
 from .rest import RestApi
 from .state import (
-    Callback,
     Changes,
     DiscordError,
     InteractionRecord,
@@ -52,23 +52,6 @@ from .state import (
 BotT = TypeVar("BotT", bound=discord.Client)
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
-_OPTION_TYPES = {"sub_command": 1, "sub_command_group": 2, "string": 3, "integer": 4, "boolean": 5, "user": 6,
-                 "channel": 7, "role": 8, "mentionable": 9, "number": 10, "attachment": 11}
-
-
-@dataclass(frozen=True)
-class FakeAttachment:
-    """A file a user attached to a slash command option (type 11); served by the fake at ``url``."""
-
-    id: int
-    filename: str
-    data: bytes
-    content_type: str
-    url: str
-
-    def payload(self) -> dict[str, Any]:
-        return {"id": str(self.id), "filename": self.filename, "size": len(self.data), "url": self.url,
-                "proxy_url": self.url, "content_type": self.content_type, "ephemeral": True}
 
 
 class _ErrorLog(logging.Handler):
@@ -80,77 +63,6 @@ class _ErrorLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
-
-
-class InteractionHandle:
-    """One interaction a test dispatched, and everything the bot did in answer to it."""
-
-    def __init__(self, fake: FakeDiscord, record: InteractionRecord) -> None:
-        self._fake = fake
-        self.record = record
-
-    @property
-    def id(self) -> int:
-        return self.record.id
-
-    @property
-    def token(self) -> str:
-        return self.record.token
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        """The INTERACTION_CREATE data as dispatched."""
-        return self.record.payload
-
-    @property
-    def callback(self) -> Callback | None:
-        """The first callback the bot sent (accepted or refused), if any yet."""
-        return self.record.callbacks[0] if self.record.callbacks else None
-
-    @property
-    def response_delay(self) -> float:
-        """Seconds from dispatch to the callback's arrival (the 3-second deadline applies to this)."""
-        if self.callback is None:
-            raise AssertionError(f"interaction {self.id} has no callback yet")
-        return self.callback.delay
-
-    def requests(self) -> list[RecordedRequest]:
-        """Every request the bot made for this interaction (callback, followups, @original)."""
-        return [r for r in self._fake.request_log if f"/{self.token}" in r.path]
-
-    @property
-    def messages(self) -> list[StoredMessage]:
-        ids = ([self.record.original_id] if self.record.original_id else []) + self.record.followup_ids
-        return [self._fake.messages[i] for i in ids]
-
-    async def wait_for_response(self, timeout: float = 5.0) -> Callback:
-        """The interaction callback (type 4 message, 5 defer, 6/7 update, 8 autocomplete, 9 modal)."""
-        return await self._wait(lambda: self.callback, timeout, "the interaction callback")
-
-    async def followups(self, count: int = 1, timeout: float = 5.0) -> list[StoredMessage]:
-        """All followup messages, once there are at least ``count``."""
-        await self._wait(lambda: len(self.record.followup_ids) >= count, timeout, f"{count} followup(s)")
-        return [self._fake.messages[i] for i in self.record.followup_ids]
-
-    async def original(self, timeout: float = 5.0) -> StoredMessage:
-        """@original once it holds an answer: a message response, or a deferred one after its first edit."""
-        return await self.wait_for_original(lambda m: not m.loading, timeout, "@original with an answer")
-
-    async def wait_for_original(self, predicate: Callable[[StoredMessage], bool], timeout: float = 5.0,
-                                what: str = "@original to match") -> StoredMessage:
-        def ready() -> StoredMessage | None:
-            if self.record.original_id is None:
-                return None
-            message = self._fake.messages[self.record.original_id]
-            return message if predicate(message) else None
-
-        return await self._wait(ready, timeout, what)
-
-    async def _wait(self, predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-        try:
-            return await self._fake.changes.wait_for(predicate, timeout, f"{what} of interaction {self.id}")
-        except TimeoutError as error:
-            raise TimeoutError(f"{error}\n{self._fake.diagnose(self)}") from None
 
 
 class FakeDiscord:
@@ -439,9 +351,9 @@ class FakeDiscord:
         ``focused`` makes it an autocomplete interaction (type 4) for that option."""
         parts = name.split()
         command, guild_scoped = self._find_command(parts[0])
-        schema = self._leaf_schema(command.get("options", []), parts[1:]) if command else None
+        schema = leaf_schema(command.get("options", []), parts[1:]) if command else None
         resolved: dict[str, dict[str, Any]] = {}
-        leaf = self._options(schema, options or {}, resolved, focused)
+        leaf = build_options(self.guild, user or self.user, schema, options or {}, resolved, focused)
         for depth in range(len(parts) - 1, 0, -1):
             leaf = [{"name": parts[depth], "type": 1 if depth == len(parts) - 1 else 2, "options": leaf}]
         data: dict[str, Any] = {
@@ -458,82 +370,6 @@ class FakeDiscord:
                                        member_permissions=member_permissions, roles=roles, locale=locale)
         await asyncio.sleep(0)
         return handle
-
-    def _leaf_schema(self, schema: list[dict[str, Any]] | None, parts: list[str]) -> list[dict[str, Any]] | None:
-        for part in parts:
-            if schema is None:
-                return None
-            sub = next((o for o in schema if o["name"] == part and o["type"] in (1, 2)), None)
-            if sub is None:
-                raise ValueError(f"the synced command has no subcommand {part!r}")
-            schema = sub.get("options", [])
-        return schema
-
-    def _options(self, schema: list[dict[str, Any]] | None, values: dict[str, Any],
-                 resolved: dict[str, dict[str, Any]], focused: str | None) -> list[dict[str, Any]]:
-        options = []
-        if schema is not None:
-            known = {o["name"]: o for o in schema}
-            missing = [o["name"] for o in schema if o.get("required") and o["name"] not in values]
-            if missing and focused is None:
-                raise ValueError(f"Discord's client requires option(s) {missing}")
-            unknown = set(values) - set(known)
-            if unknown:
-                raise ValueError(f"the synced command has no option(s) {sorted(unknown)}; it has {sorted(known)}")
-        for option_name, value in values.items():
-            spec = (schema and next((o for o in schema if o["name"] == option_name), None)) or {}
-            kind = int(spec.get("type") or self._infer_type(value))
-            if kind == 3 and focused != option_name:
-                if spec.get("min_length") is not None and len(value) < spec["min_length"]:
-                    raise ValueError(f"Discord's client refuses {option_name!r} shorter than {spec['min_length']}")
-                if spec.get("max_length") is not None and len(value) > spec["max_length"]:
-                    raise ValueError(f"Discord's client refuses {option_name!r} longer than {spec['max_length']}")
-            option = {"name": option_name, "type": kind, "value": self._option_value(kind, value, resolved)}
-            if focused == option_name:
-                option["focused"] = True
-            options.append(option)
-        return options
-
-    @staticmethod
-    def _infer_type(value: Any) -> int:
-        if isinstance(value, bool):
-            return _OPTION_TYPES["boolean"]
-        if isinstance(value, int):
-            return _OPTION_TYPES["integer"]
-        if isinstance(value, float):
-            return _OPTION_TYPES["number"]
-        if isinstance(value, FakeUser):
-            return _OPTION_TYPES["user"]
-        if isinstance(value, FakeRole):
-            return _OPTION_TYPES["role"]
-        if isinstance(value, FakeChannel):
-            return _OPTION_TYPES["channel"]
-        if isinstance(value, FakeAttachment):
-            return _OPTION_TYPES["attachment"]
-        return _OPTION_TYPES["string"]
-
-    def _option_value(self, kind: int, value: Any, resolved: dict[str, dict[str, Any]]) -> Any:
-        if isinstance(value, FakeUser):
-            resolved.setdefault("users", {})[str(value.id)] = value.payload()
-            if value.id in self.guild.members:
-                resolved.setdefault("members", {})[str(value.id)] = self.guild.member_payload(
-                    value, permissions=self.guild.permissions_of(value), with_user=False)
-            return str(value.id)
-        if isinstance(value, FakeRole):
-            resolved.setdefault("roles", {})[str(value.id)] = value.payload()
-            return str(value.id)
-        if isinstance(value, FakeChannel):
-            resolved.setdefault("channels", {})[str(value.id)] = {
-                **value.payload(), "permissions": str(self.guild.permissions_of(self.user))}
-            return str(value.id)
-        if isinstance(value, FakeAttachment):
-            resolved.setdefault("attachments", {})[str(value.id)] = value.payload()
-            return str(value.id)
-        if kind == 4:
-            return int(value)
-        if kind == 10:
-            return float(value)
-        return value
 
     async def click(self, message: StoredMessage | int, custom_id: str, *, user: FakeUser | None = None,
                     values: list[str] | None = None, member_permissions: int | discord.Permissions | None = None,
@@ -564,14 +400,7 @@ class FakeDiscord:
         if callback is None or callback.type != 9 or not callback.accepted:
             raise ValueError(f"interaction {opened_by.id} was not answered with a modal (callback: {callback})")
         modal = callback.data or {}
-        rows = []
-        for row in modal.get("components", []):
-            submitted = self._submitted_component(row, values)
-            if submitted is not None:
-                rows.append(submitted)
-        unknown = set(values) - {c.get("custom_id") for c in _modal_inputs(modal.get("components", []))}
-        if unknown:
-            raise ValueError(f"the modal has no input(s) {sorted(unknown)}")
+        rows = submitted_components(modal.get("components", []), values)
         source = opened_by.record.source_message_id
         handle = self._new_interaction(
             5, {"custom_id": modal["custom_id"], "components": rows},
@@ -581,30 +410,6 @@ class FakeDiscord:
         )
         await asyncio.sleep(0)
         return handle
-
-    def _submitted_component(self, component: dict[str, Any], values: dict[str, str]) -> dict[str, Any] | None:
-        kind = component.get("type")
-        if kind == 1:
-            children = [self._submitted_component(c, values) for c in component.get("components", [])]
-            return {"type": 1, "components": [c for c in children if c is not None]}
-        if kind == 18:
-            inner = self._submitted_component(component["component"], values)
-            return {"type": 18, "id": component.get("id", 0), "component": inner}
-        if kind == 4:
-            custom_id = component["custom_id"]
-            value = values.get(custom_id, component.get("value") or "")
-            if component.get("required", True) and not value:
-                raise ValueError(f"Discord's client requires modal input {custom_id!r}")
-            if value and len(value) < int(component.get("min_length") or 0):
-                raise ValueError(f"Discord's client refuses {custom_id!r} shorter than {component['min_length']}")
-            if len(value) > int(component.get("max_length") or 4000):
-                raise ValueError(f"Discord's client refuses {custom_id!r} longer than {component['max_length']}")
-            return {"type": 4, "id": component.get("id", 0), "custom_id": custom_id, "value": value}
-        if kind in (3, 5, 6, 7, 8):
-            chosen = values.get(component["custom_id"], [])
-            return {"type": kind, "custom_id": component["custom_id"],
-                    "values": list(chosen) if not isinstance(chosen, str) else [chosen]}
-        return None
 
     async def post(self, content: str, *, user: FakeUser | None = None,
                    channel: FakeChannel | None = None) -> StoredMessage:
@@ -700,14 +505,3 @@ class FakeDiscord:
                     lines.append(f"    {type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
         return "\n".join(lines) or "(no requests, no logged errors)"
 
-
-def _modal_inputs(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = []
-    for component in components:
-        if component.get("type") == 1:
-            found += _modal_inputs(component.get("components", []))
-        elif component.get("type") == 18:
-            found += _modal_inputs([component["component"]])
-        elif "custom_id" in component:
-            found.append(component)
-    return found

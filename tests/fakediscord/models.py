@@ -257,3 +257,18 @@ class FakeGuild:
             "lazy": True,
             "premium_progress_bar_enabled": False,
         }
+
+
+@dataclass(frozen=True)
+class FakeAttachment:
+    """A file a user attached to a slash command option (type 11); served by the fake at ``url``."""
+
+    id: int
+    filename: str
+    data: bytes
+    content_type: str
+    url: str
+
+    def payload(self) -> dict[str, Any]:
+        return {"id": str(self.id), "filename": self.filename, "size": len(self.data), "url": self.url,
+                "proxy_url": self.url, "content_type": self.content_type, "ephemeral": True}
