@@ -6,26 +6,34 @@ autocommit mode; every write runs in an explicit ``BEGIN IMMEDIATE`` transaction
 ``asyncio.Lock``, because coroutines sharing a connection would otherwise slip their statements
 into each other's transactions. WAL lets the export CLI read while the bot writes.
 
-Timestamps are stored as ISO-8601 text in UTC with a fixed format, so comparing them as text in SQL
-compares them as times. Discord snowflakes are stored as INTEGER (they fit in 64 bits).
+Discord snowflakes are stored as INTEGER (they fit in 64 bits). The records the log returns, and
+how their timestamps and metrics are stored in rows, live in bot/records.py (re-exported here).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import aiosqlite
 
 from bot.migrations import SchemaTooNewError, apply_migrations
+from bot.records import (
+    Conversation,
+    Retrain,
+    RetrainOutcome,
+    VoteTally,
+    conversation_from_row,
+    metrics_to_json,
+    retrain_from_row,
+    time_to_text,
+)
 
 __all__ = [
     "Clock",
@@ -45,7 +53,6 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 5.0
 """How long a write waits for another process (the export CLI, a second bot) to release the lock."""
 
-RetrainOutcome = Literal["running", "promoted", "rejected", "failed", "cancelled"]
 _FINISHED_OUTCOMES = frozenset(get_args(RetrainOutcome)) - {"running"}
 
 Clock = Callable[[], datetime]
@@ -59,81 +66,6 @@ def utc_now() -> datetime:
 def normalize_question(question: str) -> str:
     """The key under which questions count as duplicates: trimmed, casefolded, single-spaced."""
     return " ".join(question.split()).casefold()
-
-
-def _to_text(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware")
-    # Fixed precision keeps every stored value the same shape, so text order is time order.
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-def _from_text(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _to_json(metrics: Mapping[str, Any] | None) -> str | None:
-    return (
-        None if metrics is None else json.dumps(dict(metrics), ensure_ascii=False, sort_keys=True)
-    )
-
-
-def _from_json(text: str | None) -> dict[str, Any] | None:
-    return None if text is None else json.loads(text)
-
-
-@dataclass(frozen=True)
-class VoteTally:
-    """Thumbs up and down on one answer."""
-
-    up: int = 0
-    down: int = 0
-
-    @property
-    def net(self) -> int:
-        return self.up - self.down
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """One logged /ask exchange with its votes and any moderator correction."""
-
-    id: int
-    created_at: datetime
-    guild_id: int | None
-    channel_id: int | None
-    user_id: int
-    question: str
-    answer: str
-    model_version: str
-    latency_ms: float
-    corrected_answer: str | None
-    corrected_by: int | None
-    corrected_at: datetime | None
-    votes: VoteTally
-
-    @property
-    def final_answer(self) -> str:
-        """The answer the model should learn: the moderator's correction if there is one."""
-        return self.answer if self.corrected_answer is None else self.corrected_answer
-
-
-@dataclass(frozen=True)
-class Retrain:
-    """One retraining run requested from Discord, from start to its outcome."""
-
-    id: int
-    requested_by: int
-    guild_id: int | None
-    started_at: datetime
-    finished_at: datetime | None
-    epochs: int
-    data_size: int
-    metrics_before: dict[str, Any] | None
-    metrics_after: dict[str, Any] | None
-    outcome: RetrainOutcome
-    reason: str | None
-    checkpoint_path: str | None
 
 
 class RetrainAlreadyRunning(RuntimeError):
@@ -166,49 +98,14 @@ async def _select_conversation(
     row = await _one(
         conn, _CONVERSATION_SELECT + " WHERE c.id = ? GROUP BY c.id", (conversation_id,)
     )
-    return None if row is None else _conversation(row)
+    return None if row is None else conversation_from_row(row)
 
 
 async def _select_retrain(
     conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()
 ) -> Retrain | None:
     row = await _one(conn, sql, params)
-    return None if row is None else _retrain(row)
-
-
-def _conversation(row: aiosqlite.Row) -> Conversation:
-    return Conversation(
-        id=row["id"],
-        created_at=datetime.fromisoformat(row["created_at"]),
-        guild_id=row["guild_id"],
-        channel_id=row["channel_id"],
-        user_id=row["user_id"],
-        question=row["question"],
-        answer=row["answer"],
-        model_version=row["model_version"],
-        latency_ms=row["latency_ms"],
-        corrected_answer=row["corrected_answer"],
-        corrected_by=row["corrected_by"],
-        corrected_at=_from_text(row["corrected_at"]),
-        votes=VoteTally(up=row["up"], down=row["down"]),
-    )
-
-
-def _retrain(row: aiosqlite.Row) -> Retrain:
-    return Retrain(
-        id=row["id"],
-        requested_by=row["requested_by"],
-        guild_id=row["guild_id"],
-        started_at=datetime.fromisoformat(row["started_at"]),
-        finished_at=_from_text(row["finished_at"]),
-        epochs=row["epochs"],
-        data_size=row["data_size"],
-        metrics_before=_from_json(row["metrics_before"]),
-        metrics_after=_from_json(row["metrics_after"]),
-        outcome=row["outcome"],
-        reason=row["reason"],
-        checkpoint_path=row["checkpoint_path"],
-    )
+    return None if row is None else retrain_from_row(row)
 
 
 class ConversationLog:
@@ -241,7 +138,7 @@ class ConversationLog:
             await conn.execute("PRAGMA foreign_keys = ON")
             # Deleted rows are overwritten, so text a user asked us to forget leaves the disk.
             await conn.execute("PRAGMA secure_delete = ON")
-            await apply_migrations(conn, now=_to_text(clock()))
+            await apply_migrations(conn, now=time_to_text(clock()))
         except BaseException:
             await conn.close()
             raise
@@ -303,7 +200,7 @@ class ConversationLog:
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
-                    _to_text(self._clock()),
+                    time_to_text(self._clock()),
                     guild_id,
                     channel_id,
                     user_id,
@@ -348,7 +245,7 @@ class ConversationLog:
                 ON CONFLICT (conversation_id, user_id)
                 DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at
                 """,
-                (conversation_id, user_id, vote, _to_text(self._clock())),
+                (conversation_id, user_id, vote, time_to_text(self._clock())),
             )
             tally = await _one(
                 conn,
@@ -377,7 +274,7 @@ class ConversationLog:
                 SET corrected_answer = ?, corrected_by = ?, corrected_at = ?
                 WHERE id = ?
                 """,
-                (corrected_answer, moderator_id, _to_text(self._clock()), conversation_id),
+                (corrected_answer, moderator_id, time_to_text(self._clock()), conversation_id),
             )
             conversation = await _select_conversation(conn, conversation_id)
         if conversation is None:
@@ -404,7 +301,7 @@ class ConversationLog:
         """Delete exchanges (and their votes) logged over ``days`` days ago; return how many."""
         if days < 0:
             raise ValueError(f"days must be zero or more, not {days}")
-        cutoff = _to_text(self._clock() - timedelta(days=days))
+        cutoff = time_to_text(self._clock() - timedelta(days=days))
         async with self._write() as conn:
             cursor = await conn.execute("DELETE FROM conversations WHERE created_at < ?", (cutoff,))
             return cursor.rowcount
@@ -476,10 +373,10 @@ class ConversationLog:
                 (
                     requested_by,
                     guild_id,
-                    _to_text(self._clock()),
+                    time_to_text(self._clock()),
                     epochs,
                     data_size,
-                    _to_json(metrics_before),
+                    metrics_to_json(metrics_before),
                 ),
             )
             retrain_id = cursor.lastrowid
@@ -519,9 +416,9 @@ class ConversationLog:
                 (
                     outcome,
                     reason,
-                    _to_json(metrics_after),
+                    metrics_to_json(metrics_after),
                     None if checkpoint_path is None else str(checkpoint_path),
-                    _to_text(self._clock()),
+                    time_to_text(self._clock()),
                     retrain_id,
                 ),
             )
