@@ -1,0 +1,568 @@
+"""Retraining from Discord: fine-tune on the conversation log, then serve the result only if it is no worse.
+
+One retrain at a time. ``RetrainManager.start`` records the run in the conversation log, writes the
+log's training pairs to a JSONL file in a scratch folder and starts ``python -m training`` on them
+(warm-started from the serving checkpoint) as a subprocess: a separate process, so training never
+stalls the event loop, niced and with one core fewer than the machine has, so ``/ask`` keeps its
+speed. The subprocess reports progress as JSON lines; the manager turns them into throttled
+``RetrainProgress`` updates for Discord.
+
+When training is done, the gate compares the candidate's test metrics with the serving model's on
+the same held-out test split (the subprocess measures both). A candidate no worse than the serving
+model (within ``tolerance``) is promoted through the ``ModelStore`` and hot-swapped into the
+inference worker; anything else (rejection, failure, cancellation) leaves the serving file and the
+serving model untouched. Every run ends in exactly one outcome, written to the conversation log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from assistant.checkpoint import CheckpointError, read_metadata
+from assistant.worker import InferenceWorker
+from bot.db import ConversationLog, Retrain, RetrainAlreadyRunning, utc_now
+from bot.model_store import ModelStore
+
+__all__ = [
+    "GATED_METRICS",
+    "ProgressCallback",
+    "RetrainAlreadyRunning",
+    "RetrainJob",
+    "RetrainManager",
+    "RetrainProgress",
+    "RetrainResult",
+    "RetrainSettings",
+    "Stage",
+    "gate_reason",
+]
+
+log = logging.getLogger(__name__)
+
+Stage = Literal["exporting", "training", "evaluating", "swapping", "finished"]
+Outcome = Literal["promoted", "rejected", "failed", "cancelled"]
+
+GATED_METRICS = {"fact_accuracy": "fact accuracy", "unknown_accuracy": "unknown-question accuracy"}
+"""The test metrics a candidate must not lose (by more than the tolerance), with their names for people."""
+
+# The share of the progress bar each stage starts at; training fills the span up to evaluating.
+_STAGE_START: dict[str, float] = {
+    "exporting": 0.0, "training": 0.02, "evaluating": 0.92, "swapping": 0.97, "finished": 1.0,
+}
+_STDERR_LINES = 20
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RetrainSettings:
+    """How retrains run; the bot builds one from its config."""
+
+    training_data: Path = Path("training_data.json")
+    """The generated splits to train on; its test split is what the gate compares the models on."""
+
+    work_dir: Path | None = None
+    """Scratch folder for the export and the candidate; None means ``.retrain`` beside the serving
+    checkpoint, which keeps the candidate on the same disk so promoting it is a rename."""
+
+    default_epochs: int = 3
+    """Epochs when the moderator names none."""
+
+    max_epochs: int = 50
+    """Most epochs a moderator may ask for."""
+
+    tolerance: float = 0.01
+    """How far (as a fraction, 0.01 = one point) each gated metric may fall below the serving model's."""
+
+    progress_interval_s: float = 3.0
+    """Least time between two progress updates within a stage; stage changes are always reported."""
+
+    cancel_grace_s: float = 10.0
+    """How long a cancelled trainer may take to exit after SIGTERM before it gets SIGKILL."""
+
+    niceness: int = 10
+    """Added to the trainer's nice value so the bot's own threads win the CPU."""
+
+    threads: int | None = None
+    """Torch/OpenMP threads for the trainer; None means one fewer than the machine's cores (at least 1)."""
+
+    extra_args: tuple[str, ...] = ()
+    """More ``python -m training`` options, e.g. ``("--batch-size", "16")``."""
+
+
+@dataclass(frozen=True)
+class RetrainProgress:
+    """Where a running retrain is; ``fraction`` runs from 0 to 1 over all stages and never goes back."""
+
+    retrain_id: int
+    stage: Stage
+    fraction: float
+    epoch: int = 0
+    epochs: int = 0
+    step: int = 0
+    steps: int = 0
+    loss: float | None = None
+    eta_s: float | None = None
+
+    def bar(self, width: int = 10) -> str:
+        """A text progress bar for a Discord message, e.g. ``▰▰▰▰▱▱▱▱▱▱ 45%``."""
+        filled = min(width, int(self.fraction * width + 0.5))
+        return "▰" * filled + "▱" * (width - filled) + f" {int(self.fraction * 100)}%"
+
+
+@dataclass(frozen=True)
+class RetrainResult:
+    """How a retrain ended.
+
+    ``metrics_before`` are the serving model's test metrics as measured by the trainer on the same
+    test split as the candidate's (falling back to the ones stored in the serving checkpoint when
+    training never got that far); ``metrics_after`` are the candidate's, None if it never finished.
+    Both are flat dicts: loss, token_accuracy, exact_match, fact_accuracy, unknown_accuracy,
+    pairs, fact_pairs, unknown_pairs. ``new_version`` is set only when the outcome is 'promoted'.
+    """
+
+    retrain_id: int
+    outcome: Outcome
+    reason: str
+    metrics_before: dict[str, Any] | None
+    metrics_after: dict[str, Any] | None
+    previous_version: str
+    new_version: str | None = None
+
+
+ProgressCallback = Callable[[RetrainProgress], Awaitable[None]]
+
+
+class RetrainJob:
+    """One running (or finished) retrain; ``await job.wait()`` for its result."""
+
+    def __init__(
+        self, retrain_id: int, *, requested_by: int, guild_id: int | None, epochs: int, data_size: int,
+        started_at: datetime,
+    ) -> None:
+        self.id = retrain_id
+        self.requested_by = requested_by
+        self.guild_id = guild_id
+        self.epochs = epochs
+        self.data_size = data_size
+        self.started_at = started_at
+        self.progress = RetrainProgress(retrain_id, "exporting", 0.0, epochs=epochs)
+        self.result: RetrainResult | None = None
+        self._finished: asyncio.Future[RetrainResult] = asyncio.get_running_loop().create_future()
+        self._process: asyncio.subprocess.Process | None = None
+        self._task: asyncio.Task[None] | None = None  # held so the running task is not garbage-collected
+        self._cancel_reason: str | None = None
+        # Set once promotion begins: from then on the job finishes rather than stopping halfway.
+        self._committed = False
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    @property
+    def pid(self) -> int | None:
+        """The trainer's process id while it runs (it leads its own process group), else None."""
+        process = self._process
+        return process.pid if process is not None and process.returncode is None else None
+
+    async def wait(self) -> RetrainResult:
+        """The result once the retrain has ended; cancelling the waiter does not cancel the retrain."""
+        return await asyncio.shield(self._finished)
+
+
+@dataclass(frozen=True)
+class _Training:
+    returncode: int
+    done: dict[str, Any] | None
+    stderr: list[str]
+
+
+def gate_reason(candidate: Mapping[str, Any], baseline: Mapping[str, Any], tolerance: float) -> str | None:
+    """Why the candidate must not replace the serving model, or None if it may.
+
+    Each metric in GATED_METRICS must be at least the serving model's minus ``tolerance``.
+    """
+    for key, label in GATED_METRICS.items():
+        after, before = float(candidate[key]), float(baseline[key])
+        if after < before - tolerance:
+            return (
+                f"the new model's {label} ({key}) is {after:.1%}, the serving model's is {before:.1%} "
+                f"(at most {tolerance * 100:.1f} points lower is accepted)"
+            )
+    return None
+
+
+class RetrainManager:
+    """Starts, watches, gates, promotes and cancels retrains; the Discord cog's only entry point."""
+
+    def __init__(
+        self, settings: RetrainSettings, log: ConversationLog, worker: InferenceWorker, store: ModelStore
+    ) -> None:
+        self._settings = settings
+        self._log = log
+        self._worker = worker
+        self._store = store
+        self._work_root = settings.work_dir or store.model_path.parent / ".retrain"
+        self._job: RetrainJob | None = None
+        # Serialises start and rollback, so neither can slip in while the other checks.
+        self._lock = asyncio.Lock()
+
+    @property
+    def current(self) -> RetrainJob | None:
+        """The running retrain, or None."""
+        job = self._job
+        return job if job is not None and not job.done else None
+
+    def status(self) -> RetrainProgress | RetrainResult | None:
+        """The running retrain's latest progress, else the last result since start-up, else None."""
+        job = self._job
+        if job is None:
+            return None
+        return job.result if job.result is not None else job.progress
+
+    async def recover(self) -> Retrain | None:
+        """Close a retrain the database still marks running from before a crash; call at start-up.
+
+        It is recorded as 'failed' with reason "bot restarted" and its scratch folders are removed.
+        Returns the closed record, or None if there was none.
+        """
+        async with self._lock:
+            if self.current is not None:
+                return None
+            stale = await self._log.running_retrain()
+            if stale is None:
+                return None
+            closed = await self._log.finish_retrain(stale.id, outcome="failed", reason="bot restarted")
+            if self._work_root.is_dir():
+                for folder in self._work_root.glob("retrain-*"):
+                    await asyncio.to_thread(_remove_tree, folder)
+        log.warning("retrain %d was still marked running after a restart: recorded as failed", stale.id)
+        return closed
+
+    async def start(
+        self,
+        *,
+        requested_by: int,
+        guild_id: int | None,
+        epochs: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> RetrainJob:
+        """Start a retrain in the background and return its job.
+
+        Raises RetrainAlreadyRunning while one runs (in this process or, per the database, another),
+        ValueError for epochs outside 1..max_epochs and CheckpointError if the serving checkpoint
+        can't be read. ``on_progress`` is awaited with each update; its errors are logged, never fatal.
+        """
+        epochs = self._settings.default_epochs if epochs is None else epochs
+        if not 1 <= epochs <= self._settings.max_epochs:
+            raise ValueError(f"epochs must be between 1 and {self._settings.max_epochs}, not {epochs}")
+        async with self._lock:
+            if self.current is not None:
+                raise RetrainAlreadyRunning(self.current.id)
+            running = await self._log.running_retrain()
+            if running is not None:
+                raise RetrainAlreadyRunning(running.id)
+            serving = await asyncio.to_thread(read_metadata, self._store.model_path)
+            before = (serving.get("metrics") or {}).get("test")
+            pairs = await self._log.training_pairs()
+            retrain_id = await self._log.start_retrain(
+                requested_by=requested_by, guild_id=guild_id, epochs=epochs, data_size=len(pairs),
+                metrics_before=before,
+            )
+            job = RetrainJob(
+                retrain_id, requested_by=requested_by, guild_id=guild_id, epochs=epochs, data_size=len(pairs),
+                started_at=utc_now(),
+            )
+            self._job = job
+        log.info("retrain %d started by %d: %d conversation pairs, %d epochs", retrain_id, requested_by,
+                 len(pairs), epochs)
+        reporter = _Reporter(job, on_progress, self._settings.progress_interval_s)
+        version = str(serving.get("version", "untrained"))
+        job._task = asyncio.create_task(self._run(job, pairs, reporter, before, version), name=f"retrain-{retrain_id}")
+        return job
+
+    async def cancel(self, reason: str = "cancelled by a moderator") -> RetrainResult | None:
+        """Stop the running retrain and return its result; None if none runs.
+
+        The trainer's process group gets SIGTERM, then SIGKILL after ``cancel_grace_s``. A retrain
+        already promoting its model finishes instead, so the result may still be 'promoted'.
+        """
+        job = self.current
+        if job is None:
+            return None
+        if not job._committed and job._cancel_reason is None:
+            job._cancel_reason = reason
+            if job._process is not None and job._process.returncode is None:
+                await self._terminate(job._process)
+        return await job.wait()
+
+    async def rollback(self) -> str:
+        """Serve the checkpoint the last promotion replaced; returns the version now serving.
+
+        Raises RetrainAlreadyRunning during a retrain and NoPreviousModel when nothing was kept.
+        """
+        async with self._lock:
+            if self.current is not None:
+                raise RetrainAlreadyRunning(self.current.id)
+            path = await asyncio.to_thread(self._store.rollback)
+            version = await self._worker.swap(path)
+        log.info("rolled back: now serving model %s", version)
+        return version
+
+    # -- the run ------------------------------------------------------------------------------
+
+    async def _run(
+        self, job: RetrainJob, pairs: Sequence[tuple[str, str]], reporter: _Reporter,
+        before: dict[str, Any] | None, version: str,
+    ) -> None:
+        work = self._work_root / f"retrain-{job.id}"
+        try:
+            result = await self._attempt(job, pairs, work, reporter, before, version)
+        except asyncio.CancelledError:
+            # The task itself is being cancelled (the loop is closing) and the trainer is already
+            # killed. Nothing more may be awaited, so the database row stays 'running' until
+            # recover() closes it at the next start; waiters learn the outcome now.
+            _remove_tree(work)
+            job.result = RetrainResult(job.id, "cancelled", "the bot stopped during the retrain", before, None,
+                                       version)
+            job._finished.set_result(job.result)
+            raise
+        except Exception as error:
+            log.exception("retrain %d failed unexpectedly", job.id)
+            result = RetrainResult(job.id, "failed", f"unexpected error: {error}", before, None, version)
+        await asyncio.to_thread(_remove_tree, work)
+        try:
+            await self._log.finish_retrain(
+                job.id, outcome=result.outcome, reason=result.reason, metrics_after=result.metrics_after,
+                checkpoint_path=self._store.model_path if result.outcome == "promoted" else None,
+            )
+        except Exception:  # the result still reaches Discord; recover() closes the row at next start
+            log.exception("retrain %d: could not record outcome %s", job.id, result.outcome)
+        (log.info if result.outcome == "promoted" else log.warning)(
+            "retrain %d %s: %s", job.id, result.outcome, result.reason
+        )
+        job.result = result
+        job._finished.set_result(result)
+        await reporter.stage("finished")
+
+    async def _attempt(
+        self, job: RetrainJob, pairs: Sequence[tuple[str, str]], work: Path, reporter: _Reporter,
+        before: dict[str, Any] | None, version: str,
+    ) -> RetrainResult:
+        def end(outcome: Outcome, reason: str, after: dict[str, Any] | None = None,
+                baseline: dict[str, Any] | None = None, new_version: str | None = None) -> RetrainResult:
+            return RetrainResult(job.id, outcome, reason, baseline or before, after, version, new_version)
+
+        await reporter.stage("exporting")
+        extra = work / "conversations.jsonl"
+        try:
+            await asyncio.to_thread(_write_pairs, extra, pairs)
+        except OSError as error:
+            return end("failed", f"could not export the conversations: {error}")
+        await reporter.stage("training")
+        if job._cancel_reason is not None:
+            return end("cancelled", job._cancel_reason)
+        try:
+            training = await self._train(job, extra, work / "candidate.pt", reporter)
+        except OSError as error:
+            return end("failed", f"could not start training: {error}")
+        done = training.done or {}
+        after, baseline = done.get("test"), done.get("baseline_test")
+        if job._cancel_reason is not None:
+            return end("cancelled", job._cancel_reason, after, baseline)
+        if training.returncode < 0:
+            name = signal.Signals(-training.returncode).name
+            return end("failed", f"training process was killed ({name})", after, baseline)
+        if training.returncode != 0:
+            last = training.stderr[-1] if training.stderr else ""
+            return end("failed", last or f"training exited with code {training.returncode}", after, baseline)
+        if after is None or baseline is None:
+            return end("failed", "training ended without reporting test metrics for both models", after, baseline)
+        rejection = gate_reason(after, baseline, self._settings.tolerance)
+        if rejection is not None:
+            return end("rejected", rejection, after, baseline)
+
+        job._committed = True
+        await reporter.stage("swapping")
+        try:
+            path = await asyncio.to_thread(self._store.promote, work / "candidate.pt")
+        except (OSError, CheckpointError) as error:
+            return end("failed", f"could not put the new model in place: {error}", after, baseline)
+        try:
+            new_version = await self._worker.swap(path)
+        except Exception as error:
+            log.exception("retrain %d: the promoted model would not load; rolling back", job.id)
+            reason = f"the new model could not be loaded: {error}"
+            try:
+                await asyncio.to_thread(self._store.rollback)
+            except Exception as rollback_error:
+                log.exception("retrain %d: rolling the model file back failed too", job.id)
+                reason += f"; restoring the previous file failed as well: {rollback_error}"
+            return end("failed", reason, after, baseline)
+        summary = ", ".join(
+            f"{label} {baseline[key]:.1%} → {after[key]:.1%}" for key, label in GATED_METRICS.items()
+        )
+        return end("promoted", summary, after, baseline, new_version)
+
+    async def _train(self, job: RetrainJob, extra: Path, candidate: Path, reporter: _Reporter) -> _Training:
+        settings = self._settings
+        threads = settings.threads or max(1, (os.cpu_count() or 1) - 1)
+        command = [
+            sys.executable, "-m", "training",
+            "--data", str(settings.training_data.resolve()),
+            "--warm-start", str(self._store.model_path.resolve()),
+            "--extra-data", str(extra.resolve()),
+            "--output", str(candidate.resolve()),
+            "--epochs", str(job.epochs),
+            "--progress-json",
+            *settings.extra_args,
+        ]
+        if settings.niceness:
+            command = ["nice", "-n", str(settings.niceness), *command]
+        # The trainer inherits the bot's environment; these only cap its threads and let
+        # `-m training` resolve whatever the bot's working directory is.
+        python_path = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+        environment = {
+            **os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), "PYTHONPATH": python_path,
+        }
+        process = await asyncio.create_subprocess_exec(
+            *command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env=environment, start_new_session=True, limit=1 << 20,
+        )
+        job._process = process
+        log.info("retrain %d: trainer pid %d: %s", job.id, process.pid, " ".join(command))
+        stderr: deque[str] = deque(maxlen=_STDERR_LINES)
+        done: dict[str, Any] | None = None
+        try:
+            if job._cancel_reason is not None:  # cancelled while the process was starting
+                await self._terminate(process)
+            reading = asyncio.create_task(_collect(process.stderr, stderr))
+            assert process.stdout is not None
+            async for raw in process.stdout:
+                event = _parse_event(raw)
+                if event is None:
+                    continue
+                if event["event"] == "done":
+                    done = event
+                await reporter.training_event(event)
+            await reading
+            returncode = await process.wait()
+        finally:
+            if process.returncode is None:  # we are being cancelled ourselves: leave no trainer behind
+                _signal_group(process, signal.SIGKILL)
+        return _Training(returncode, done, list(stderr))
+
+    async def _terminate(self, process: asyncio.subprocess.Process) -> None:
+        _signal_group(process, signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), self._settings.cancel_grace_s)
+        except asyncio.TimeoutError:
+            _signal_group(process, signal.SIGKILL)
+            await process.wait()
+
+
+class _Reporter:
+    """Turns trainer events into RetrainProgress, stores the latest on the job and throttles delivery."""
+
+    def __init__(self, job: RetrainJob, callback: ProgressCallback | None, interval_s: float) -> None:
+        self._job = job
+        self._callback = callback
+        self._interval_s = interval_s
+        self._last_delivery = float("-inf")
+
+    async def stage(self, stage: Stage) -> None:
+        progress = self._job.progress
+        await self._publish(
+            RetrainProgress(progress.retrain_id, stage, _STAGE_START[stage], progress.epoch, progress.epochs,
+                            progress.step, progress.steps, progress.loss, None),
+            force=True,
+        )
+
+    async def training_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "evaluating":
+            await self.stage("evaluating")
+            return
+        if kind not in ("step", "epoch"):
+            return
+        progress = self._job.progress
+        epochs = int(event.get("epochs", progress.epochs)) or 1
+        epoch = int(event.get("epoch", progress.epoch))
+        if kind == "step":
+            step, steps = int(event["step"]), int(event["steps"])
+            done = (epoch - 1 + step / max(steps, 1)) / epochs
+            loss, eta = float(event["loss"]), float(event["eta_s"])
+        else:
+            step, steps, done = progress.steps, progress.steps, epoch / epochs
+            loss, eta = float(event.get("train_loss", progress.loss or 0.0)), progress.eta_s
+        start, end = _STAGE_START["training"], _STAGE_START["evaluating"]
+        await self._publish(
+            RetrainProgress(progress.retrain_id, "training", start + (end - start) * min(done, 1.0), epoch, epochs,
+                            step, steps, loss, eta),
+            force=False,
+        )
+
+    async def _publish(self, progress: RetrainProgress, *, force: bool) -> None:
+        previous = self._job.progress
+        if progress.fraction < previous.fraction:
+            progress = replace(progress, fraction=previous.fraction)
+        self._job.progress = progress
+        now = time.monotonic()
+        if self._callback is None or (not force and now - self._last_delivery < self._interval_s):
+            return
+        self._last_delivery = now
+        try:
+            await self._callback(progress)
+        except Exception:  # a failed Discord edit must not fail the retrain
+            log.exception("retrain %d: progress callback failed", progress.retrain_id)
+
+
+def _parse_event(raw: bytes) -> dict[str, Any] | None:
+    """A trainer progress event, or None for any other output line."""
+    try:
+        event = json.loads(raw)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) and isinstance(event.get("event"), str) else None
+
+
+async def _collect(stream: asyncio.StreamReader | None, lines: deque[str]) -> None:
+    assert stream is not None
+    async for raw in stream:
+        line = raw.decode("utf-8", errors="replace").strip()
+        if line:
+            lines.append(line)
+
+
+def _signal_group(process: asyncio.subprocess.Process, signum: signal.Signals) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:  # it has already exited
+        pass
+
+
+def _write_pairs(path: Path, pairs: Sequence[tuple[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for question, answer in pairs:
+            out.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False) + "\n")
+
+
+def _remove_tree(folder: Path) -> None:
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        log.warning("could not remove the retrain scratch folder %s: %s", folder, error)
