@@ -7,8 +7,6 @@ float16 (half the size on disk) and restored to float32 on load.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,6 +15,7 @@ from typing import Any
 
 import torch
 
+from assistant.atomic import atomic_write
 from assistant.model import GenshinAssistant, ModelConfig
 from assistant.tokenizer import Vocab
 
@@ -45,8 +44,6 @@ def save_checkpoint(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Atomically write a checkpoint; returns its metadata (everything but the weights)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     created = datetime.now(timezone.utc)
     state = {
         name: tensor.detach().to("cpu", torch.float16) if tensor.is_floating_point() else tensor.detach().cpu()
@@ -65,16 +62,8 @@ def save_checkpoint(
         "version": f"{created:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:4]}",
         **(extra or {}),
     }
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            torch.save(payload, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as handle:
+        torch.save(payload, handle)
     return {key: value for key, value in payload.items() if key != "model_state_dict"}
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from assistant.atomic import atomic_write
 from bot.db import ConversationLog
 
 
@@ -32,17 +31,8 @@ async def export_training(db_path: str | Path, out_path: str | Path) -> int:
 
 
 def _write_jsonl_atomically(out_path: Path, pairs: list[tuple[str, str]]) -> None:
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    # The temporary file sits next to the target so os.replace stays on one filesystem.
-    fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            for question, answer in pairs:
-                out.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False))
-                out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, out_path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    # Users' questions: readable by the operator only.
+    with atomic_write(out_path, "w", permissions=0o600, encoding="utf-8", newline="\n") as out:
+        for question, answer in pairs:
+            out.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False))
+            out.write("\n")

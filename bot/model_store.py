@@ -18,12 +18,12 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from assistant.atomic import atomic_write
 from assistant.checkpoint import CheckpointError, read_metadata
 
 __all__ = ["ModelStore", "NoPreviousModel", "StoredModel"]
@@ -193,14 +193,6 @@ def _copy_into_place(source: Path, target: Path) -> None:
 
     A copy that fails midway (a full disk) leaves ``target`` as it was and no temporary file behind.
     """
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as out, source.open("rb") as data:
-            shutil.copyfileobj(data, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_write(target) as out, source.open("rb") as data:
+        shutil.copyfileobj(data, out)
 

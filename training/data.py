@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from assistant.atomic import atomic_write
 from assistant.knowledge import Knowledge, load_knowledge
 from training import templates as T
 from training.facts import MAX_ANSWER_TOKENS, UNKNOWN_ANSWER, build_facts, made_up_facts, says
@@ -86,13 +85,8 @@ def write_training_data(path: str | Path, data: SplitData, meta: dict[str, objec
         ],
         "meta": meta or {},
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as tmp:
-        tmp.write(text)
-    os.chmod(tmp.name, 0o644)  # NamedTemporaryFile creates 0600; the data file is not a secret
-    os.replace(tmp.name, path)
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
 
 
 def read_training_data(path: str | Path) -> SplitData:

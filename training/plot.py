@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import matplotlib
@@ -10,6 +9,8 @@ import matplotlib
 matplotlib.use("Agg")  # no display: training runs headless and in subprocesses
 
 import matplotlib.pyplot as plt  # noqa: E402
+
+from assistant.atomic import atomic_write  # noqa: E402
 
 
 def plot_loss_curve(history: list[dict[str, float]], path: Path) -> Path:
@@ -24,9 +25,7 @@ def plot_loss_curve(history: list[dict[str, float]], path: Path) -> Path:
     axes.grid(alpha=0.3)
     axes.legend()
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    figure.savefig(temporary, format="png")
+    with atomic_write(path) as handle:
+        figure.savefig(handle, format="png")
     plt.close(figure)
-    os.replace(temporary, path)
     return path
