@@ -69,12 +69,7 @@ def train_command(argv: list[str]) -> int:
     if config.extra_data is not None and not config.extra_data.is_file():
         raise FileNotFoundError(f"--extra-data {config.extra_data} does not exist")
     result = train(config)
-    test = result.test
-    print(
-        f"saved {result.checkpoint}: test fact accuracy {test.fact_accuracy:.1%}, "
-        f"unknown questions admitted {test.unknown_accuracy:.1%}, exact match {test.exact_match:.1%}, "
-        f"token accuracy {test.token_accuracy:.1%}, loss {test.loss:.3f}"
-    )
+    print(f"saved {result.checkpoint}\ntest {result.test.summary()}")
     return 0
 
 
@@ -104,11 +99,7 @@ def evaluate_command(argv: list[str]) -> int:
     splits = load_splits(TrainConfig(data=options.data))
     pairs = getattr(splits, options.split)
     for name, metrics, seconds in compare_quantized(options.model, pairs, include_int8=options.quantize):
-        print(
-            f"{name}: fact accuracy {metrics.fact_accuracy:.1%}, unknown admitted {metrics.unknown_accuracy:.1%}, "
-            f"exact match {metrics.exact_match:.1%}, token accuracy {metrics.token_accuracy:.1%}, "
-            f"loss {metrics.loss:.3f}, {seconds * 1000:.1f} ms per question ({metrics.pairs} pairs)"
-        )
+        print(f"{name}: {metrics.summary()}, {seconds * 1000:.1f} ms per question ({metrics.pairs} pairs)")
     return 0
 
 

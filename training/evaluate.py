@@ -31,6 +31,12 @@ class Metrics:
     def to_dict(self) -> dict[str, float | int]:
         return asdict(self)
 
+    def summary(self) -> str:
+        return (
+            f"fact accuracy {self.fact_accuracy:.1%}, unknown questions admitted {self.unknown_accuracy:.1%}, "
+            f"exact match {self.exact_match:.1%}, token accuracy {self.token_accuracy:.1%}, loss {self.loss:.3f}"
+        )
+
 
 def teacher_forced(
     model: GenshinAssistant, loader: DataLoader, device: torch.device, amp: bool = False
