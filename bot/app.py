@@ -1,8 +1,10 @@
 """The Discord bot: a ``commands.Bot`` holding the config, the inference worker and the conversation log.
 
 The bot does not own the worker or the log: whoever built them (``bot.__main__``, or a test) starts
-and stops them. The bot's part of a shutdown is to stop taking questions and let the ones in flight
-finish before it disconnects, so nobody is left with an endless "thinking…".
+and stops them. It does own the retraining machinery (the ``ModelStore`` over the serving checkpoint and
+the ``RetrainManager``), since only its moderators' commands drive them. The bot's part of a shutdown
+is to stop taking questions and let the ones in flight finish, and to cancel a running retrain so it
+ends recorded as cancelled, before it disconnects, so nobody is left with an endless "thinking…".
 """
 
 from __future__ import annotations
@@ -20,21 +22,35 @@ from assistant.worker import InferenceWorker
 from bot.config import Config
 from bot.db import ConversationLog
 from bot.errors import RESTARTING_MESSAGE, FriendlyError, KatheryneTree
+from bot.model_store import ModelStore
+from bot.retrain import RetrainManager, RetrainSettings
 from bot.sync import sync_if_changed
 
-__all__ = ["EXTENSIONS", "KatheryneBot", "create_bot"]
+__all__ = ["EXTENSIONS", "KatheryneBot", "create_bot", "retrain_settings_for"]
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback")
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.privacy")
 """Every cog module, loaded in this order in ``setup_hook``."""
 
 SHUTDOWN_GRACE_S = 15.0
 """How long ``close`` waits for questions in flight before disconnecting anyway."""
 
 
+def retrain_settings_for(config: Config) -> RetrainSettings:
+    """How ``/retrain`` runs under ``config``."""
+    return RetrainSettings(
+        training_data=config.training_data,
+        default_epochs=config.retrain_epochs,
+        max_epochs=config.retrain_max_epochs,
+        tolerance=config.retrain_tolerance,
+        progress_interval_s=config.retrain_progress_seconds,
+    )
+
+
 class KatheryneBot(commands.Bot):
-    """The bot; cogs reach the shared pieces as ``bot.config``, ``bot.worker`` and ``bot.conversation_log``."""
+    """The bot; cogs reach the shared pieces as ``bot.config``, ``bot.worker``, ``bot.conversation_log``,
+    ``bot.model_store`` and ``bot.retrain``."""
 
     def __init__(
         self,
@@ -43,9 +59,11 @@ class KatheryneBot(commands.Bot):
         conversation_log: ConversationLog,
         *,
         sync_commands: bool = True,
+        retrain_settings: RetrainSettings | None = None,
         **options: Any,
     ) -> None:
-        """``options`` go to ``commands.Bot`` (tests pass e.g. ``guild_ready_timeout``)."""
+        """``retrain_settings`` overrides the settings built from ``config`` (tests pass tiny trainings);
+        ``options`` go to ``commands.Bot`` (tests pass e.g. ``guild_ready_timeout``)."""
         super().__init__(
             # No prefix commands: without the message-content intent the bot only sees mentions.
             command_prefix=commands.when_mentioned,
@@ -60,6 +78,9 @@ class KatheryneBot(commands.Bot):
         self.config = config
         self.worker = worker
         self.conversation_log = conversation_log
+        self.retrain_settings = retrain_settings or retrain_settings_for(config)
+        self.model_store = ModelStore(config.model_path)
+        self.retrain = RetrainManager(self.retrain_settings, conversation_log, worker, self.model_store)
         self._sync_commands = sync_commands
         self._closing = False
         self._in_flight = 0
@@ -67,6 +88,8 @@ class KatheryneBot(commands.Bot):
         self._idle.set()
 
     async def setup_hook(self) -> None:
+        # A retrain the last process left running (it crashed or was killed) is closed as failed.
+        await self.retrain.recover()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.config.retention_days:
@@ -124,7 +147,8 @@ class KatheryneBot(commands.Bot):
                 self._idle.set()
 
     async def close(self) -> None:
-        """Stop taking questions, give those in flight up to SHUTDOWN_GRACE_S to be answered, disconnect."""
+        """Stop taking questions, give those in flight up to SHUTDOWN_GRACE_S to be answered, cancel a
+        running retrain, disconnect."""
         if not self._closing:
             self._closing = True
             if self._in_flight:
@@ -133,6 +157,9 @@ class KatheryneBot(commands.Bot):
                     await asyncio.wait_for(self._idle.wait(), SHUTDOWN_GRACE_S)
                 except TimeoutError:
                     log.warning("shutting down with %d questions still unanswered", self._in_flight)
+            if self.retrain.current is not None:
+                # Before the cogs unload, so the retrain's status message still gets its outcome.
+                await self.retrain.cancel("Katheryne was shut down")
         self.purge_expired.cancel()
         await super().close()
 
@@ -143,11 +170,14 @@ def create_bot(
     conversation_log: ConversationLog,
     *,
     sync_commands: bool = True,
+    retrain_settings: RetrainSettings | None = None,
     **options: Any,
 ) -> KatheryneBot:
     """The bot for ``config``, answering with ``worker`` and logging to ``conversation_log``.
 
-    ``sync_commands=False`` skips the slash command sync in ``setup_hook``; ``options`` go to
-    ``commands.Bot``.
+    ``sync_commands=False`` skips the slash command sync in ``setup_hook``; ``retrain_settings``
+    overrides the settings built from ``config``; ``options`` go to ``commands.Bot``.
     """
-    return KatheryneBot(config, worker, conversation_log, sync_commands=sync_commands, **options)
+    return KatheryneBot(
+        config, worker, conversation_log, sync_commands=sync_commands, retrain_settings=retrain_settings, **options
+    )

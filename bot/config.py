@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from dotenv import dotenv_values
 
-__all__ = ["Config", "ConfigError", "load_config"]
+__all__ = ["MAX_RETRAIN_EPOCHS", "Config", "ConfigError", "load_config"]
 
 T = TypeVar("T")
 
@@ -23,6 +23,8 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _MAX_SNOWFLAKE = 2**64 - 1
 # Discord caps a slash command's string option at 6000 characters.
 _MAX_QUESTION_LIMIT = 6000
+# The most epochs /retrain's option accepts; RETRAIN_MAX_EPOCHS may only lower it.
+MAX_RETRAIN_EPOCHS = 1000
 
 
 class ConfigError(Exception):
@@ -76,6 +78,24 @@ class Config:
     retention_days: int = 180
     """Exchanges older than this are deleted (at start-up and daily); 0 keeps them forever."""
 
+    training_data: Path = Path("training_data.json")
+    """The generated training splits ``/retrain`` fine-tunes on (with the logged conversations added);
+    its test split is where a retrained model must prove itself before it may serve."""
+
+    retrain_epochs: int = 3
+    """Epochs a ``/retrain`` runs when the moderator names none."""
+
+    retrain_max_epochs: int = 50
+    """Most epochs a moderator may ask ``/retrain`` for, so one command cannot tie up the machine for days."""
+
+    retrain_tolerance: float = 0.01
+    """How far a retrained model's test fact accuracy and unknown-question accuracy may fall below the
+    serving model's and still replace it, as a fraction (0.01 = one percentage point)."""
+
+    retrain_progress_seconds: float = 3.0
+    """Least time between two edits of a retrain's progress message; Discord allows about five
+    message edits per five seconds in a channel."""
+
     @property
     def command_sync_path(self) -> Path:
         """Where the hash of the last synced command tree lives: next to the database."""
@@ -120,7 +140,21 @@ class _Parser:
             batch_wait_ms=self._get("BATCH_WAIT_MS", _float_at_least(0), defaults.batch_wait_ms),
             queue_size=self._get("QUEUE_SIZE", _int_between(1, 1_000_000), defaults.queue_size),
             retention_days=self._get("RETENTION_DAYS", _int_between(0, 100_000), defaults.retention_days),
+            training_data=self._get("TRAINING_DATA", Path, defaults.training_data),
+            retrain_epochs=self._get("RETRAIN_EPOCHS", _int_between(1, MAX_RETRAIN_EPOCHS), defaults.retrain_epochs),
+            retrain_max_epochs=self._get(
+                "RETRAIN_MAX_EPOCHS", _int_between(1, MAX_RETRAIN_EPOCHS), defaults.retrain_max_epochs
+            ),
+            retrain_tolerance=self._get("RETRAIN_TOLERANCE", _float_between(0, 1), defaults.retrain_tolerance),
+            retrain_progress_seconds=self._get(
+                "RETRAIN_PROGRESS_SECONDS", _float_at_least(1), defaults.retrain_progress_seconds
+            ),
         )
+        if config.retrain_epochs > config.retrain_max_epochs:
+            self.problems.append(
+                f"RETRAIN_EPOCHS: must not exceed RETRAIN_MAX_EPOCHS ({config.retrain_max_epochs}), "
+                f"got {config.retrain_epochs}"
+            )
         if self.problems:
             raise ConfigError(
                 "invalid configuration (check your environment or .env file):\n"
@@ -185,6 +219,19 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
             raise ValueError(f"must be a whole number from {low} to {high}") from None
         if not low <= value <= high:
             raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _float_between(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"must be a number from {low:g} to {high:g}") from None
+        if not low <= value <= high:  # also refuses NaN
+            raise ValueError(f"must be a number from {low:g} to {high:g}")
         return value
 
     return parse

@@ -44,6 +44,11 @@ def test_every_variable_is_read() -> None:
             "BATCH_WAIT_MS": "10",
             "QUEUE_SIZE": "64",
             "RETENTION_DAYS": "30",
+            "TRAINING_DATA": "/srv/k/training_data.json",
+            "RETRAIN_EPOCHS": "5",
+            "RETRAIN_MAX_EPOCHS": "20",
+            "RETRAIN_TOLERANCE": "0.02",
+            "RETRAIN_PROGRESS_SECONDS": "10",
         },
         env_file=None,
     )
@@ -63,6 +68,11 @@ def test_every_variable_is_read() -> None:
         batch_wait_ms=10.0,
         queue_size=64,
         retention_days=30,
+        training_data=Path("/srv/k/training_data.json"),
+        retrain_epochs=5,
+        retrain_max_epochs=20,
+        retrain_tolerance=0.02,
+        retrain_progress_seconds=10.0,
     )
 
 
@@ -132,6 +142,11 @@ def test_every_field_has_a_docstring() -> None:
         ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID: must be a Discord id"),
         ("OWNER_IDS", "123,bob", "OWNER_IDS: must be Discord ids separated by commas"),
         ("ADMIN_ROLE_IDS", "0", "ADMIN_ROLE_IDS: must be Discord ids separated by commas"),
+        ("RETRAIN_EPOCHS", "0", "RETRAIN_EPOCHS: must be a whole number from 1 to 1000"),
+        ("RETRAIN_MAX_EPOCHS", "5000", "RETRAIN_MAX_EPOCHS: must be a whole number from 1 to 1000"),
+        ("RETRAIN_TOLERANCE", "5", "RETRAIN_TOLERANCE: must be a number from 0 to 1, got '5'"),
+        ("RETRAIN_TOLERANCE", "nan", "RETRAIN_TOLERANCE: must be a number from 0 to 1"),
+        ("RETRAIN_PROGRESS_SECONDS", "0.1", "RETRAIN_PROGRESS_SECONDS: must be a number, 1 or more"),
     ],
 )
 def test_bad_value_names_the_variable_and_the_fix(variable: str, value: str, expected: str) -> None:
@@ -147,6 +162,13 @@ def test_every_bad_value_is_reported_at_once() -> None:
 
     message = str(caught.value)
     assert "BATCH_SIZE" in message and "DEVICE" in message and "RETENTION_DAYS" in message
+
+
+def test_default_retrain_epochs_must_be_allowed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config({"RETRAIN_EPOCHS": "10", "RETRAIN_MAX_EPOCHS": "5"}, env_file=None)
+
+    assert "RETRAIN_EPOCHS: must not exceed RETRAIN_MAX_EPOCHS (5), got 10" in str(caught.value)
 
 
 def test_token_is_kept_out_of_repr() -> None:

@@ -1,8 +1,13 @@
-"""👍 / 👎 under every answer, as persistent buttons that keep working after a restart.
+"""👍 / 👎 / ✏️ under every answer, as persistent buttons that keep working after a restart.
 
-Each button is a ``DynamicItem``: the conversation id and the vote live in its custom_id
-(``katheryne:vote:<conversation id>:<up|down>``), so a click on a message sent weeks ago, by a
-process long gone, is still routed here and recorded against the right exchange.
+Each button is a ``DynamicItem``: the conversation id (and the vote) live in its custom_id
+(``katheryne:vote:<conversation id>:<up|down>``, ``katheryne:correct:<conversation id>``), so a click
+on a message sent weeks ago, by a process long gone, is still routed here and recorded against the
+right exchange.
+
+Anyone may vote. ✏️ is for moderators: Discord cannot hide a button from some users, so everyone sees
+it, and the moderator check runs when it is clicked and again when the correction is submitted. The
+correction replaces the model's answer in every later export and retrain (``ConversationLog.training_pairs``).
 """
 
 from __future__ import annotations
@@ -13,12 +18,24 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
+from bot.db import Conversation
 from bot.errors import FriendlyError, report_error
+from bot.permissions import ensure_moderator
 
 if TYPE_CHECKING:
     from bot.app import KatheryneBot
 
-__all__ = ["VOTE_TEMPLATE", "VoteButton", "feedback_view", "vote_custom_id"]
+__all__ = [
+    "CORRECTION_MAX_LENGTH",
+    "CORRECT_TEMPLATE",
+    "VOTE_TEMPLATE",
+    "CorrectButton",
+    "CorrectionModal",
+    "VoteButton",
+    "correct_custom_id",
+    "feedback_view",
+    "vote_custom_id",
+]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +43,15 @@ Vote = Literal["up", "down"]
 
 VOTE_TEMPLATE = r"katheryne:vote:(?P<conversation>[0-9]+):(?P<vote>up|down)"
 """custom_id of a vote button; must stay stable, since it is stored in every message already sent."""
+
+CORRECT_TEMPLATE = r"katheryne:correct:(?P<conversation>[0-9]+)"
+"""custom_id of the correct button; as stable as VOTE_TEMPLATE, for the same reason."""
+
+CORRECTION_MAX_LENGTH = 500
+"""Longest correction accepted, in characters: training reads at most 64 tokens of an answer, which
+few answers need more than 500 characters for; Discord would allow 4000."""
+
+_GONE = "That answer is no longer in my records (it was deleted or expired), so I can't {}."
 
 _VOTE_VALUES: dict[Vote, int] = {"up": 1, "down": -1}
 _VOTE_EMOJI: dict[Vote, str] = {"up": "👍", "down": "👎"}
@@ -74,9 +100,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
                 self.conversation_id, interaction.user.id, _VOTE_VALUES[self.vote]
             )
         except LookupError:
-            raise FriendlyError(
-                "That answer is no longer in my records (it was deleted or expired), so I can't count votes on it."
-            ) from None
+            raise FriendlyError(_GONE.format("count votes on it")) from None
         log.info("vote %s on conversation %d by user %s", self.vote, self.conversation_id, interaction.user.id)
         await interaction.response.send_message(
             f"Thanks for the feedback! Your {_VOTE_EMOJI[self.vote]} is recorded; click the other button "
@@ -86,18 +110,105 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
         )
 
 
+def correct_custom_id(conversation_id: int) -> str:
+    """The custom_id of the ✏️ button under conversation ``conversation_id``."""
+    return f"katheryne:correct:{conversation_id}"
+
+
+class CorrectButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CORRECT_TEMPLATE):
+    """✏️: a moderator opens a form, prefilled with the answer, to type the answer Katheryne should learn."""
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="✏️",
+                label="Correct",
+                custom_id=correct_custom_id(conversation_id),
+            )
+        )
+        self.conversation_id = conversation_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+        /,
+    ) -> CorrectButton:
+        return cls(int(match["conversation"]))
+
+    async def callback(self, interaction: discord.Interaction[KatheryneBot]) -> None:
+        try:
+            await ensure_moderator(interaction)
+            conversation = await interaction.client.conversation_log.get_conversation(self.conversation_id)
+            if conversation is None:
+                raise FriendlyError(_GONE.format("correct it"))
+            await interaction.response.send_modal(CorrectionModal(conversation))
+        except Exception as error:
+            await report_error(interaction, error)
+
+
+class CorrectionModal(discord.ui.Modal):
+    """The form behind ✏️; submitting it stores the correction, if the submitter is still a moderator."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        super().__init__(title="Correct Katheryne's answer", custom_id=f"katheryne:correction:{conversation.id}")
+        self.conversation_id = conversation.id
+        self.answer: discord.ui.TextInput[CorrectionModal] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph,
+            custom_id="answer",
+            default=conversation.final_answer[:CORRECTION_MAX_LENGTH],
+            min_length=1,
+            max_length=CORRECTION_MAX_LENGTH,
+        )
+        question = " ".join(conversation.question.split())
+        self.add_item(
+            discord.ui.Label(
+                text="The answer Katheryne should have given",
+                # Discord caps a label's description at 100 characters.
+                description=f"Q: {question}" if len(question) <= 97 else f"Q: {question[:96]}…",
+                component=self.answer,
+            )
+        )
+
+    async def on_submit(self, interaction: discord.Interaction[KatheryneBot]) -> None:  # type: ignore[override]
+        # Checked again: moderator rights may have been taken away while the form was open.
+        await ensure_moderator(interaction)
+        text = self.answer.value.strip()
+        if not text:
+            raise FriendlyError("A correction can't be blank. Click ✏️ again to write one.")
+        try:
+            await interaction.client.conversation_log.record_correction(self.conversation_id, interaction.user.id, text)
+        except LookupError:
+            raise FriendlyError(_GONE.format("store a correction for it")) from None
+        log.info("correction on conversation %d by user %s", self.conversation_id, interaction.user.id)
+        await interaction.response.send_message(
+            "Correction saved. The next retrain learns your answer instead of mine.",
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction[KatheryneBot], error: Exception, /
+    ) -> None:
+        await report_error(interaction, error)
+
+
 def feedback_view(conversation_id: int) -> discord.ui.View:
     """The buttons attached under an answer: every feedback control is added here and only here."""
-    # timeout=None: the buttons must outlive this process; the registered DynamicItem handles clicks.
+    # timeout=None: the buttons must outlive this process; the registered DynamicItems handle clicks.
     view = discord.ui.View(timeout=None)
     view.add_item(VoteButton(conversation_id, "up"))
     view.add_item(VoteButton(conversation_id, "down"))
+    view.add_item(CorrectButton(conversation_id))
     return view
 
 
 async def setup(bot: KatheryneBot) -> None:
-    bot.add_dynamic_items(VoteButton)
+    bot.add_dynamic_items(VoteButton, CorrectButton)
 
 
 async def teardown(bot: KatheryneBot) -> None:
-    bot.remove_dynamic_items(VoteButton)
+    bot.remove_dynamic_items(VoteButton, CorrectButton)
