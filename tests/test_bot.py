@@ -191,7 +191,7 @@ async def test_feedback_buttons_record_and_change_votes(
     _, answer = await ask(fake_discord, "what element is ayaka")
     conversation_id = conversation_id_of(answer)
     up, down = (f"katheryne:vote:{conversation_id}:{vote}" for vote in ("up", "down"))
-    assert answer.custom_ids == [up, down]
+    assert answer.custom_ids == [up, down, f"katheryne:correct:{conversation_id}"]
 
     first = await fake_discord.click(answer, up)
     thanks = await first.original()
