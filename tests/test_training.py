@@ -127,12 +127,13 @@ def test_training_cli_trains_and_reports_test_metrics(tmp_path):
     config = tiny_config(tmp_path, epochs=3)
     result = run("-m", "training", "--data", str(config.data), "--output", str(tmp_path / "cli.pt"), "--epochs", "3",
                  "--batch-size", "8", "--embedding-dim", "16", "--hidden-dim", "16", "--device", "cpu",
-                 "--accumulation-steps", "2", "--progress-json")
+                 "--accumulation-steps", "2", "--progress-json", "--profile")
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [e["epoch"] for e in events if e["event"] == "epoch"] == [1, 2, 3]
     assert events[-1]["event"] == "done"
     assert "test fact accuracy" in result.stdout
+    assert "Self CPU time total" in result.stderr  # the --profile table
     assert read_metadata(tmp_path / "cli.pt")["config"]["accumulation_steps"] == 2
 
 

@@ -30,6 +30,9 @@ from training.plot import plot_loss_curve
 
 log = logging.getLogger(__name__)
 
+PROFILE_STEPS = 5
+"""How many training steps `--profile` measures."""
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -194,7 +197,7 @@ def _train_epoch(
     model.train()
     total_loss, total_tokens, batches = 0.0, 0, len(loader)
     epoch_start = time.perf_counter()
-    profiler = _profiler() if config.profile and epoch == 1 else None
+    profiler = _start_profiler() if config.profile and epoch == 1 else None
     bar = tqdm(loader, desc=f"epoch {epoch}/{config.epochs}", unit="batch", file=sys.stderr, dynamic_ncols=True,
                disable=None if not config.progress_json else True)
     optimizer.zero_grad(set_to_none=True)
@@ -223,25 +226,29 @@ def _train_epoch(
             eta = (time.perf_counter() - started) / done * (config.epochs * batches - done)
             report({"event": "step", "epoch": epoch, "epochs": config.epochs, "step": step, "steps": batches,
                     "loss": loss.item(), "tokens_per_s": rate, "eta_s": eta})
-        if profiler is not None:
-            profiler.step()
-            if step == 6:
-                profiler.stop()
-                print(profiler.key_averages().table(sort_by="self_cpu_time_total", row_limit=20), file=sys.stderr)
-                profiler = None
+        if profiler is not None and step == PROFILE_STEPS:
+            profiler = _report_profile(profiler)
     bar.close()
+    if profiler is not None:  # an epoch shorter than PROFILE_STEPS
+        _report_profile(profiler)
     return total_loss / max(total_tokens, 1)
 
 
-def _profiler() -> torch.profiler.profile:
+def _start_profiler() -> torch.profiler.profile:
     activities = [torch.profiler.ProfilerActivity.CPU]
     if torch.cuda.is_available():
         activities.append(torch.profiler.ProfilerActivity.CUDA)
-    profiler = torch.profiler.profile(
-        activities=activities, schedule=torch.profiler.schedule(wait=1, warmup=1, active=4), profile_memory=True
-    )
+    profiler = torch.profiler.profile(activities=activities, profile_memory=True)
     profiler.start()
     return profiler
+
+
+def _report_profile(profiler: torch.profiler.profile) -> None:
+    """Stop profiling and print where the time and memory of the profiled steps went."""
+    profiler.stop()
+    sort_by = "self_cuda_time_total" if torch.cuda.is_available() else "self_cpu_time_total"
+    print(profiler.key_averages().table(sort_by=sort_by, row_limit=20), file=sys.stderr)
+    return None
 
 
 def _save(
