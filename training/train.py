@@ -49,6 +49,8 @@ class TrainConfig:
     dropout: float = 0.1
     accumulation_steps: int = 1
     patience: int = 3
+    max_minutes: float | None = None
+    """Stop after the first epoch that ends past this budget (the best checkpoint is kept)."""
     min_lr_ratio: float = 0.05
     device: str = "auto"
     num_workers: int = 0
@@ -166,6 +168,9 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
             if stale >= config.patience:
                 log.info("early stop: validation loss has not improved for %d epochs", stale)
                 break
+        if config.max_minutes is not None and time.perf_counter() - started > config.max_minutes * 60:
+            log.info("time budget of %g minutes spent after epoch %d", config.max_minutes, epoch)
+            break
 
     assert best_state is not None
     model.load_state_dict(best_state)
