@@ -19,7 +19,7 @@ from assistant.worker import InferenceWorker
 from bot.db import ConversationLog, RetrainAlreadyRunning
 from bot.model_store import ModelStore, NoPreviousModel
 from bot.retrain import RetrainManager, RetrainProgress, RetrainSettings, gate_reason
-from tests.conftest import write_tiny_data
+from conftest import write_tiny_data
 
 CONVERSATIONS = [
     ("what element is klee", "Klee's element is Pyro."),

@@ -13,7 +13,7 @@ import torch
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
-from tests.conftest import tiny_config
+from conftest import tiny_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_KEYS = {"epoch", "model_state_dict", "loss"}
