@@ -2,7 +2,7 @@
 
 Prints the latency of one question (median and p90 over the test questions) and the throughput
 of `answer_batch` at batch 32 against answering the same questions one by one, in one run.
-Usage: python benchmarks/inference_speed.py [--model models/assistant_best.pt] [--questions 96]
+Usage: python -m benchmarks.inference_speed [--model models/assistant_best.pt] [--questions 96]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ that every one was deferred within Discord's 3-second deadline and answered, and
 from the user's command to the answer appearing (p50/p90/p99), once with the configured batch size
 and once with ``max_batch_size=1``, and the ratio between them. Exit status 1 if any ask failed.
 
-Usage: python benchmarks/load_ask.py [--model models/assistant_best.pt] [--users 200] [--device auto]
+Usage: python -m benchmarks.load_ask [--model models/assistant_best.pt] [--users 200] [--device auto]
 """
 
 from __future__ import annotations

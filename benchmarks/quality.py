@@ -3,7 +3,7 @@
 Prints fact accuracy overall and per kind of question, the share of questions about unknown things
 answered "I don't know", and the same figures for the dynamic-int8 model with its speed beside
 float32's (one question at a time, on the CPU, in one run).
-Usage: python benchmarks/quality.py [--model models/assistant_best.pt] [--no-int8]
+Usage: python -m benchmarks.quality [--model models/assistant_best.pt] [--no-int8]
 """
 
 from __future__ import annotations
