@@ -12,6 +12,9 @@ the same held-out test split (the subprocess measures both). A candidate no wors
 model (within ``tolerance``) is promoted through the ``ModelStore`` and hot-swapped into the
 inference worker; anything else (rejection, failure, cancellation) leaves the serving file and the
 serving model untouched. Every run ends in exactly one outcome, written to the conversation log.
+
+The records and the gate live in ``bot.retrain_records`` and the trainer subprocess itself in
+``bot.retrain_process``; the public names are re-exported here, so callers import from this module.
 """
 
 from __future__ import annotations
@@ -19,22 +22,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import shutil
 import signal
-import sys
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from assistant.checkpoint import CheckpointError, read_metadata
 from assistant.worker import InferenceWorker
 from bot.db import ConversationLog, Retrain, RetrainAlreadyRunning, utc_now
 from bot.model_store import ModelStore
+from bot.retrain_process import (
+    TrainerExit, follow_trainer, kill_trainer, start_trainer, stop_trainer, trainer_command,
+)
+from bot.retrain_records import (
+    GATED_METRICS, Outcome, ProgressCallback, RetrainProgress, RetrainResult, RetrainSettings, Stage, gate_reason,
+)
 
 __all__ = [
     "GATED_METRICS",
@@ -51,97 +57,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Stage = Literal["exporting", "training", "evaluating", "swapping", "finished"]
-Outcome = Literal["promoted", "rejected", "failed", "cancelled"]
-
-GATED_METRICS = {"fact_accuracy": "fact accuracy", "unknown_accuracy": "unknown-question accuracy"}
-"""The test metrics a candidate must not lose (by more than the tolerance), with their names for people."""
-
 # The share of the progress bar each stage starts at; training fills the span up to evaluating.
 _STAGE_START: dict[str, float] = {
     "exporting": 0.0, "training": 0.02, "evaluating": 0.92, "swapping": 0.97, "finished": 1.0,
 }
-_STDERR_LINES = 20
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class RetrainSettings:
-    """How retrains run; the bot builds one from its config."""
-
-    training_data: Path = Path("training_data.json")
-    """The generated splits to train on; its test split is what the gate compares the models on."""
-
-    work_dir: Path | None = None
-    """Scratch folder for the export and the candidate; None means ``.retrain`` beside the serving
-    checkpoint, which keeps the candidate on the same disk so promoting it is a rename."""
-
-    default_epochs: int = 3
-    """Epochs when the moderator names none."""
-
-    max_epochs: int = 50
-    """Most epochs a moderator may ask for."""
-
-    tolerance: float = 0.01
-    """How far (as a fraction, 0.01 = one point) each gated metric may fall below the serving model's."""
-
-    progress_interval_s: float = 3.0
-    """Least time between two progress updates within a stage; stage changes are always reported."""
-
-    cancel_grace_s: float = 10.0
-    """How long a cancelled trainer may take to exit after SIGTERM before it gets SIGKILL."""
-
-    niceness: int = 10
-    """Added to the trainer's nice value so the bot's own threads win the CPU."""
-
-    threads: int | None = None
-    """Torch/OpenMP threads for the trainer; None means one fewer than the machine's cores (at least 1)."""
-
-    extra_args: tuple[str, ...] = ()
-    """More ``python -m training`` options, e.g. ``("--batch-size", "16")``."""
-
-
-@dataclass(frozen=True)
-class RetrainProgress:
-    """Where a running retrain is; ``fraction`` runs from 0 to 1 over all stages and never goes back."""
-
-    retrain_id: int
-    stage: Stage
-    fraction: float
-    epoch: int = 0
-    epochs: int = 0
-    step: int = 0
-    steps: int = 0
-    loss: float | None = None
-    eta_s: float | None = None
-
-    def bar(self, width: int = 10) -> str:
-        """A text progress bar for a Discord message, e.g. ``▰▰▰▰▱▱▱▱▱▱ 45%``."""
-        filled = min(width, int(self.fraction * width + 0.5))
-        return "▰" * filled + "▱" * (width - filled) + f" {int(self.fraction * 100)}%"
-
-
-@dataclass(frozen=True)
-class RetrainResult:
-    """How a retrain ended.
-
-    ``metrics_before`` are the serving model's test metrics as measured by the trainer on the same
-    test split as the candidate's (falling back to the ones stored in the serving checkpoint when
-    training never got that far); ``metrics_after`` are the candidate's, None if it never finished.
-    Both are flat dicts: loss, token_accuracy, exact_match, fact_accuracy, unknown_accuracy,
-    pairs, fact_pairs, unknown_pairs. ``new_version`` is set only when the outcome is 'promoted'.
-    """
-
-    retrain_id: int
-    outcome: Outcome
-    reason: str
-    metrics_before: dict[str, Any] | None
-    metrics_after: dict[str, Any] | None
-    previous_version: str
-    new_version: str | None = None
-
-
-ProgressCallback = Callable[[RetrainProgress], Awaitable[None]]
 
 
 class RetrainJob:
@@ -179,28 +98,6 @@ class RetrainJob:
     async def wait(self) -> RetrainResult:
         """The result once the retrain has ended; cancelling the waiter does not cancel the retrain."""
         return await asyncio.shield(self._finished)
-
-
-@dataclass(frozen=True)
-class _Training:
-    returncode: int
-    done: dict[str, Any] | None
-    stderr: list[str]
-
-
-def gate_reason(candidate: Mapping[str, Any], baseline: Mapping[str, Any], tolerance: float) -> str | None:
-    """Why the candidate must not replace the serving model, or None if it may.
-
-    Each metric in GATED_METRICS must be at least the serving model's minus ``tolerance``.
-    """
-    for key, label in GATED_METRICS.items():
-        after, before = float(candidate[key]), float(baseline[key])
-        if after < before - tolerance:
-            return (
-                f"the new model's {label} ({key}) is {after:.1%}, the serving model's is {before:.1%} "
-                f"(at most {tolerance * 100:.1f} points lower is accepted)"
-            )
-    return None
 
 
 class RetrainManager:
@@ -304,7 +201,7 @@ class RetrainManager:
         if not job._committed and job._cancel_reason is None:
             job._cancel_reason = reason
             if job._process is not None and job._process.returncode is None:
-                await self._terminate(job._process)
+                await stop_trainer(job._process, self._settings.cancel_grace_s)
         return await job.wait()
 
     async def rollback(self) -> str:
@@ -415,61 +312,20 @@ class RetrainManager:
         )
         return end("promoted", summary, after, baseline, new_version)
 
-    async def _train(self, job: RetrainJob, extra: Path, candidate: Path, reporter: _Reporter) -> _Training:
-        settings = self._settings
-        threads = settings.threads or max(1, (os.cpu_count() or 1) - 1)
-        command = [
-            sys.executable, "-m", "training",
-            "--data", str(settings.training_data.resolve()),
-            "--warm-start", str(self._store.model_path.resolve()),
-            "--extra-data", str(extra.resolve()),
-            "--output", str(candidate.resolve()),
-            "--epochs", str(job.epochs),
-            "--progress-json",
-            *settings.extra_args,
-        ]
-        if settings.niceness:
-            command = ["nice", "-n", str(settings.niceness), *command]
-        # The trainer inherits the bot's environment; these only cap its threads and let
-        # `-m training` resolve whatever the bot's working directory is.
-        python_path = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-        environment = {
-            **os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), "PYTHONPATH": python_path,
-        }
-        process = await asyncio.create_subprocess_exec(
-            *command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=environment, start_new_session=True, limit=1 << 20,
+    async def _train(self, job: RetrainJob, extra: Path, candidate: Path, reporter: _Reporter) -> TrainerExit:
+        command = trainer_command(
+            self._settings, warm_start=self._store.model_path, extra=extra, candidate=candidate, epochs=job.epochs,
         )
+        process = await start_trainer(command, self._settings)
         job._process = process
         log.info("retrain %d: trainer pid %d: %s", job.id, process.pid, " ".join(command))
-        stderr: deque[str] = deque(maxlen=_STDERR_LINES)
-        done: dict[str, Any] | None = None
         try:
             if job._cancel_reason is not None:  # cancelled while the process was starting
-                await self._terminate(process)
-            reading = asyncio.create_task(_collect(process.stderr, stderr))
-            assert process.stdout is not None
-            async for raw in process.stdout:
-                event = _parse_event(raw)
-                if event is None:
-                    continue
-                if event["event"] == "done":
-                    done = event
-                await reporter.training_event(event)
-            await reading
-            returncode = await process.wait()
+                await stop_trainer(process, self._settings.cancel_grace_s)
+            return await follow_trainer(process, reporter.training_event)
         finally:
             if process.returncode is None:  # we are being cancelled ourselves: leave no trainer behind
-                _signal_group(process, signal.SIGKILL)
-        return _Training(returncode, done, list(stderr))
-
-    async def _terminate(self, process: asyncio.subprocess.Process) -> None:
-        _signal_group(process, signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), self._settings.cancel_grace_s)
-        except asyncio.TimeoutError:
-            _signal_group(process, signal.SIGKILL)
-            await process.wait()
+                kill_trainer(process)
 
 
 class _Reporter:
@@ -526,30 +382,6 @@ class _Reporter:
             await self._callback(progress)
         except Exception:  # a failed Discord edit must not fail the retrain
             log.exception("retrain %d: progress callback failed", progress.retrain_id)
-
-
-def _parse_event(raw: bytes) -> dict[str, Any] | None:
-    """A trainer progress event, or None for any other output line."""
-    try:
-        event = json.loads(raw)
-    except ValueError:
-        return None
-    return event if isinstance(event, dict) and isinstance(event.get("event"), str) else None
-
-
-async def _collect(stream: asyncio.StreamReader | None, lines: deque[str]) -> None:
-    assert stream is not None
-    async for raw in stream:
-        line = raw.decode("utf-8", errors="replace").strip()
-        if line:
-            lines.append(line)
-
-
-def _signal_group(process: asyncio.subprocess.Process, signum: signal.Signals) -> None:
-    try:
-        os.killpg(process.pid, signum)
-    except ProcessLookupError:  # it has already exited
-        pass
 
 
 def _write_pairs(path: Path, pairs: Sequence[tuple[str, str]]) -> None:
