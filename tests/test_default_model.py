@@ -1,0 +1,39 @@
+"""The checkpoint the repository ships: small, self-contained, and right on the questions users ask most."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.checkpoint import read_metadata
+from assistant.inference import Assistant
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "assistant_best.pt"
+
+
+@pytest.fixture(scope="module")
+def assistant() -> Assistant:
+    return Assistant.load(DEFAULT_MODEL, device="cpu")
+
+
+def test_the_shipped_checkpoint_is_small_and_records_how_it_was_made():
+    assert DEFAULT_MODEL.stat().st_size <= 25 * 1024 * 1024
+    assert DEFAULT_MODEL.with_suffix(".png").is_file()
+    meta = read_metadata(DEFAULT_MODEL)
+    assert {"epoch", "loss", "config", "data_hash", "created_at", "version"} <= meta.keys()
+    assert 0 < meta["metrics"]["test"]["fact_accuracy"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("question", "must_say"),
+    [
+        ("What element is Hu Tao?", "Pyro"),
+        ("diluc weapon", "Claymore"),
+        ("is diluc pyro?", "Yes"),
+        ("where is zhongli from", "Liyue"),
+        ("what is the weather like today", "don't have information"),
+    ],
+)
+def test_the_shipped_model_answers_common_questions(assistant, question, must_say):
+    assert must_say in assistant.answer(question)
