@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -31,7 +31,7 @@ from bot.export import export_training
 from bot.model_store import ModelStore
 from bot.retrain import RetrainSettings
 
-pytest_plugins = ["fakediscord.fixtures"]
+pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 FOOTER = re.compile(r"^model (?P<version>\S+) · \d+ ms$")
@@ -69,20 +69,6 @@ def settings(config: Config) -> RetrainSettings:
         training_data=config.training_data, default_epochs=2, progress_interval_s=PROGRESS_S, threads=1,
         niceness=0, cancel_grace_s=5.0, extra_args=("--batch-size", "4", "--device", "cpu"),
     )
-
-
-@pytest.fixture
-def worker(model_path: Path) -> Iterator[InferenceWorker]:
-    worker = InferenceWorker(model_path, device="cpu")
-    worker.start()
-    yield worker
-    worker.stop()
-
-
-@pytest.fixture
-async def conversation_log(config: Config) -> AsyncIterator[ConversationLog]:
-    async with await ConversationLog.open(config.database_path) as log:
-        yield log
 
 
 @asynccontextmanager

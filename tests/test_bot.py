@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from bot.app import KatheryneBot, create_bot
 from bot.config import Config
 from bot.db import ConversationLog
 
-pytest_plugins = ["fakediscord.fixtures"]
+pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 
 EPHEMERAL = 64
 FOOTER = re.compile(r"^model (?P<version>\S+) · (?P<latency>\d+) ms$")
@@ -42,19 +42,6 @@ def start_worker(checkpoint: Path, **options: float) -> InferenceWorker:
     worker = InferenceWorker(checkpoint, device="cpu", **options)  # type: ignore[arg-type]
     worker.start()
     return worker
-
-
-@pytest.fixture
-def worker(tiny_checkpoint: Path) -> Iterator[InferenceWorker]:
-    worker = start_worker(tiny_checkpoint)
-    yield worker
-    worker.stop()
-
-
-@pytest.fixture
-async def conversation_log(config: Config) -> AsyncIterator[ConversationLog]:
-    async with await ConversationLog.open(config.database_path) as log:
-        yield log
 
 
 @asynccontextmanager

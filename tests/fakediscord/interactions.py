@@ -128,22 +128,16 @@ def build_options(guild: FakeGuild, invoker: FakeUser, schema: list[dict[str, An
     return options
 
 
+# bool before int: True is an int too.
+_PYTHON_OPTION_TYPES = (
+    (bool, "boolean"), (int, "integer"), (float, "number"), (FakeUser, "user"), (FakeRole, "role"),
+    (FakeChannel, "channel"), (FakeAttachment, "attachment"),
+)
+
+
 def _infer_type(value: Any) -> int:
-    if isinstance(value, bool):
-        return _OPTION_TYPES["boolean"]
-    if isinstance(value, int):
-        return _OPTION_TYPES["integer"]
-    if isinstance(value, float):
-        return _OPTION_TYPES["number"]
-    if isinstance(value, FakeUser):
-        return _OPTION_TYPES["user"]
-    if isinstance(value, FakeRole):
-        return _OPTION_TYPES["role"]
-    if isinstance(value, FakeChannel):
-        return _OPTION_TYPES["channel"]
-    if isinstance(value, FakeAttachment):
-        return _OPTION_TYPES["attachment"]
-    return _OPTION_TYPES["string"]
+    name = next((name for kind, name in _PYTHON_OPTION_TYPES if isinstance(value, kind)), "string")
+    return _OPTION_TYPES[name]
 
 
 def _option_value(guild: FakeGuild, invoker: FakeUser, kind: int, value: Any,
