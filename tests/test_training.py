@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import torch
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
 from conftest import tiny_config
+from training.train import cosine_schedule, train
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_KEYS = {"epoch", "model_state_dict", "loss"}
@@ -135,6 +137,34 @@ def test_training_cli_trains_and_reports_test_metrics(tmp_path):
     assert "test fact accuracy" in result.stdout
     assert "Self CPU time total" in result.stderr  # the --profile table
     assert read_metadata(tmp_path / "cli.pt")["config"]["accumulation_steps"] == 2
+
+
+def learning_rates(updates: int, steps: int, started: float, deadline: float | None) -> list[float]:
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    schedule = cosine_schedule(optimizer, updates, 0.05, started, deadline)
+    rates = []
+    for _ in range(steps):
+        optimizer.step()
+        schedule.step()
+        rates.append(schedule.get_last_lr()[0])
+    return rates
+
+
+def test_learning_rate_decays_over_the_planned_updates_or_the_time_budget():
+    now = time.perf_counter()
+    by_updates = learning_rates(10, 10, now, None)
+    assert by_updates == sorted(by_updates, reverse=True)
+    assert by_updates[4] == pytest.approx(0.525) and by_updates[-1] == pytest.approx(0.05)
+    assert learning_rates(10, 1, now - 10, now + 3600)[0] > 0.9  # plenty of time left: the update count leads
+    assert learning_rates(1000, 1, now - 10, now - 5) == [pytest.approx(0.05)]  # budget spent: the floor
+
+
+def test_a_spent_time_budget_stops_training_mid_epoch_and_still_saves(tmp_path):
+    events: list[dict] = []
+    result = train(tiny_config(tmp_path, epochs=5, max_minutes=1e-9), on_progress=events.append)
+    assert len(result.history) == 1
+    assert not any(e["event"] == "step" and e["step"] == e["steps"] for e in events)  # the epoch was cut short
+    assert load_checkpoint(result.checkpoint, "cpu").meta["metrics"]["test"]["pairs"] > 0
 
 
 def test_training_cli_rejects_a_missing_extra_file(tmp_path):

@@ -35,7 +35,7 @@ def train_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dropout", type=float, default=defaults.dropout)
     parser.add_argument("--accumulation-steps", type=int, default=defaults.accumulation_steps)
     parser.add_argument("--patience", type=int, default=defaults.patience, help="early-stopping patience in epochs")
-    parser.add_argument("--max-minutes", type=float, help="stop after the epoch that ends past this time budget")
+    parser.add_argument("--max-minutes", type=float, help="time budget: the learning rate decays over it and training stops when it is spent")
     parser.add_argument("--device", default=defaults.device, choices=["auto", "cpu", "cuda"])
     parser.add_argument("--num-workers", type=int, default=defaults.num_workers)
     parser.add_argument("--seed", type=int, default=defaults.seed)
