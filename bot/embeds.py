@@ -11,7 +11,7 @@ import discord
 
 from assistant.worker import Answer
 
-__all__ = ["answer_embed", "error_embed", "safe_text"]
+__all__ = ["CORRECTION_FIELD", "answer_embed", "corrected_embed", "error_embed", "safe_text"]
 
 ANSWER_COLOUR = discord.Colour(0x8E6FC1)
 ERROR_COLOUR = discord.Colour(0xD9534F)
@@ -19,6 +19,8 @@ ERROR_COLOUR = discord.Colour(0xD9534F)
 # Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 DESCRIPTION_LIMIT = 4096
 FIELD_VALUE_LIMIT = 1024
+
+CORRECTION_FIELD = "✏️ Corrected by a moderator"
 
 
 def safe_text(text: str, limit: int) -> str:
@@ -38,6 +40,20 @@ def answer_embed(question: str, answer: Answer) -> discord.Embed:
     )
     embed.add_field(name="Question", value=safe_text(question, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"model {answer.model_version} · {answer.latency_ms:.0f} ms")
+    return embed
+
+
+def corrected_embed(answer: discord.Embed, correction: str) -> discord.Embed:
+    """``answer`` with a moderator's correction shown under it, replacing any earlier correction.
+
+    The model's answer stays visible: readers see what was wrong as well as what is right.
+    """
+    embed = answer.copy()
+    for index, field in enumerate(embed.fields):
+        if field.name == CORRECTION_FIELD:
+            embed.remove_field(index)
+            break
+    embed.add_field(name=CORRECTION_FIELD, value=safe_text(correction, FIELD_VALUE_LIMIT), inline=False)
     return embed
 
 

@@ -351,11 +351,21 @@ async def test_a_moderators_correction_replaces_the_answer_in_the_training_expor
     assert "Pyro" in prefilled["value"] and prefilled["max_length"] == 500
     submitted = await fake_discord.submit_modal(opened, {"answer": "Hu Tao is a Pyro polearm user."})
     assert "Correction saved" in await private_reply(fake_discord, submitted)
+    # The public answer now shows the correction under the model's own words, buttons intact.
+    shown = {field["name"]: field["value"] for field in answer.embed["fields"]}
+    assert shown["✏️ Corrected by a moderator"] == "Hu Tao is a Pyro polearm user."
+    assert "Pyro" in answer.embed["description"] and correct in answer.custom_ids
+    reopened = await fake_discord.click(answer, correct, user=moderator)
+    await reopened.wait_for_response()
+    again = await fake_discord.submit_modal(reopened, {"answer": "Hu Tao is Pyro. @everyone"})
+    assert "Correction saved" in await private_reply(fake_discord, again)
+    corrections = [field["value"] for field in answer.embed["fields"] if field["name"].startswith("✏️")]
+    assert corrections == ["Hu Tao is Pyro. @\u200beveryone"]
 
     count = await export_training(config.database_path, tmp_path / "export.jsonl")
     assert count == 1
     exported = (tmp_path / "export.jsonl").read_text(encoding="utf-8")
-    assert '"answer": "Hu Tao is a Pyro polearm user."' in exported
+    assert '"answer": "Hu Tao is Pyro. @everyone"' in exported
 
 
 async def test_only_moderators_can_correct_when_clicking_and_when_submitting(

@@ -7,7 +7,8 @@ right exchange.
 
 Anyone may vote. ✏️ is for moderators: Discord cannot hide a button from some users, so everyone sees
 it, and the moderator check runs when it is clicked and again when the correction is submitted. The
-correction replaces the model's answer in every later export and retrain (``ConversationLog.training_pairs``).
+correction replaces the model's answer in every later export and retrain (``ConversationLog.training_pairs``)
+and is shown under the public answer at once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 
 from bot.db import Conversation
+from bot.embeds import corrected_embed
 from bot.errors import FriendlyError, report_error
 from bot.permissions import ensure_moderator
 
@@ -184,10 +186,16 @@ class CorrectionModal(discord.ui.Modal):
         except LookupError:
             raise FriendlyError(_GONE.format("store a correction for it")) from None
         log.info("correction on conversation %d by user %s", self.conversation_id, interaction.user.id)
-        await interaction.response.send_message(
-            "Correction saved. The next retrain learns your answer instead of mine.",
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
+        confirmation = "Correction saved. The next retrain learns your answer instead of mine."
+        none = discord.AllowedMentions.none()
+        answer = interaction.message
+        if answer is None or not answer.embeds:  # the form was not opened from the answer itself
+            await interaction.response.send_message(confirmation, ephemeral=True, allowed_mentions=none)
+            return
+        # Everyone reading the channel sees the right answer, not only the next retrain.
+        await interaction.response.edit_message(embed=corrected_embed(answer.embeds[0], text), allowed_mentions=none)
+        await interaction.followup.send(
+            confirmation + " It is shown under my answer for everyone.", ephemeral=True, allowed_mentions=none
         )
 
     async def on_error(  # type: ignore[override]
