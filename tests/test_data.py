@@ -243,10 +243,12 @@ def test_finalize_drops_conflicts_duplicates_long_answers_and_untaught_facts() -
         ("train", pair("klee", "Klee's element is Pyro.", "klee.element")),  # same question, other answer
         ("train", pair("long", "word " * 80, "long")),
         ("test", pair("what element is venti", "Venti's element is Anemo.", "venti.element")),  # never in train
+        ("validation", pair("diluc vision", "Diluc's element is Pyro.", "diluc.element")),  # "vision" unseen
     ]
     data, report = finalize(candidates, max_length=64)
     assert [p.question for p in data.train] == ["diluc element"]
-    assert data.test == []
+    assert data.test == [] and [p.question for p in data.validation] == ["diluc vision"]
+    assert report.unseen_question_words == ("vision",)
     assert (report.duplicates_removed, report.conflicts_removed) == (1, 2)
     assert (report.too_long_dropped, report.unseen_facts_dropped) == (1, 1)
 

@@ -55,6 +55,7 @@ class DataReport:
     too_long_dropped: int
     unseen_facts_dropped: int  # validation/test pairs whose fact never made it into train
     vocab_coverage: float  # share of validation/test tokens that also occur in train
+    unseen_question_words: tuple[str, ...]  # words of held-out fact questions no train question has
     unique_tokens: int  # distinct tokens over all splits
     train_unique_tokens: int
     mean_answer_tokens: float
@@ -75,6 +76,8 @@ class DataReport:
             "whose fact was not in train",
             f"vocabulary: {self.unique_tokens} tokens ({self.train_unique_tokens} in train), "
             f"held-out token coverage {self.vocab_coverage:.1%}",
+            "held-out question words no train question has (the model cannot read them): "
+            + (", ".join(self.unseen_question_words) or "none"),
             f"answers: mean {self.mean_answer_tokens:.1f} tokens, max {self.max_answer_tokens}",
             *self.notes,
         ]
@@ -259,15 +262,20 @@ def _report(
     data: SplitData, duplicates: int, conflicts: int, too_long: int, unseen: int, max_length: int, notes: Sequence[str]
 ) -> DataReport:
     train_tokens: set[str] = set()
+    train_question_tokens: set[str] = set()
     all_tokens: set[str] = set()
     for pair in data.train:
         train_tokens.update(tokens_of(pair.question), tokens_of(pair.answer))
+        train_question_tokens.update(tokens_of(pair.question))
     held_total = held_seen = 0
+    unseen_words: Counter[str] = Counter()
     for pair in (*data.validation, *data.test):
         for token in (*tokens_of(pair.question), *tokens_of(pair.answer)):
             held_total += 1
             held_seen += token in train_tokens
             all_tokens.add(token)
+        if pair.kind != "unknown":  # made-up names are meant to be unseen
+            unseen_words.update(t for t in tokens_of(pair.question) if t not in train_question_tokens)
     all_tokens |= train_tokens
     answer_lengths = [len(tokens_of(pair.answer)) for split in SPLITS for pair in data.by_name(split)]
     return DataReport(
@@ -278,6 +286,7 @@ def _report(
         too_long_dropped=too_long,
         unseen_facts_dropped=unseen,
         vocab_coverage=held_seen / held_total if held_total else 1.0,
+        unseen_question_words=tuple(word for word, _ in unseen_words.most_common()),
         unique_tokens=len(all_tokens),
         train_unique_tokens=len(train_tokens),
         mean_answer_tokens=sum(answer_lengths) / max(len(answer_lengths), 1),
