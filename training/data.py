@@ -21,7 +21,8 @@ from pathlib import Path
 from assistant.atomic import atomic_write
 from assistant.knowledge import Knowledge, load_knowledge
 from training import templates as T
-from training.facts import MAX_ANSWER_TOKENS, UNKNOWN_ANSWER, build_facts, made_up_facts, says
+from training.facts import MAX_ANSWER_TOKENS, UNKNOWN_ANSWER, build_facts, says
+from training.made_up import made_up_facts
 from training.questions import QUESTIONS
 from training.split import SPLITS, DataReport, Pair, SplitData, finalize, phrase_fact
 

@@ -3,8 +3,8 @@
 Every field in assistant.knowledge (Hu Tao's element, Staff of Homa's passive, ...) becomes a Fact:
 its answer, the names and values that fill its question patterns (training/questions.py), how many
 phrasings it gets, and `expected`/`forbidden` strings so evaluation can tell a right answer from a
-fluent wrong one. Fields the data leaves empty, made-up names and off-topic questions become facts
-answered with UNKNOWN_ANSWER. training/data.py turns the facts into split question/answer pairs.
+fluent wrong one. Fields the data leaves empty and off-topic questions become facts answered with
+UNKNOWN_ANSWER (made-up names: training/made_up.py). training/data.py turns the facts into split question/answer pairs.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from assistant.knowledge import ELEMENTS, MONTHS, PASSIVE, WEAPON_TYPES, Charact
 from assistant.tokenizer import tokenize
 from training import templates as T
 from training.questions import OFF_TOPIC, QUESTIONS, SMALLTALK
-from training.split import SPLITS, Fact
+from training.split import Fact
 
-__all__ = ["MAX_ANSWER_TOKENS", "PHRASINGS", "UNKNOWN_ANSWER", "build_facts", "made_up_facts", "says"]
+__all__ = ["MAX_ANSWER_TOKENS", "PHRASINGS", "UNKNOWN_ANSWER", "WEAPON_PLURALS", "build_facts", "says"]
 
 UNKNOWN_ANSWER = "Sorry, I don't have information about that."
 # Answers plus <SOS>/<EOS> must fit the model's 64 positions.
@@ -31,7 +31,7 @@ _COMBAT_FAMILIES = {
     "Elemental Burst": "character.elemental_burst",
     "Alternate Sprint": "character.alternate_sprint",
 }
-_PLURAL = {w: w.lower() + "s" for w in WEAPON_TYPES}
+WEAPON_PLURALS = {w: w.lower() + "s" for w in WEAPON_TYPES}
 # Training questions per fact, by family. Characters are asked about most, so they get the most;
 # families whose held-out share is small anyway (yes/no) get few. Tuned for ~30k training pairs,
 # about what CPU training digests in minutes per epoch.
@@ -325,13 +325,13 @@ def _list_facts(knowledge: Knowledge) -> list[Fact]:
         for w in WEAPON_TYPES:
             if members := who(element=e, weapon_type=w):
                 facts.append(_list_fact("list.element_weapon", f"list.{e}.{w}", members, everyone,
-                                        {**slots, "w": (w.lower(),), "ws": (_PLURAL[w],)}, element=e, weapon=w))
+                                        {**slots, "w": (w.lower(),), "ws": (WEAPON_PLURALS[w],)}, element=e, weapon=w))
         for r in regions:
             if members := who(element=e, region=r):
                 facts.append(_list_fact("list.element_region", f"list.{e}.{r}", members, everyone,
                                         {**slots, "r": (r,)}, element=e, region=r))
     for w in WEAPON_TYPES:
-        slots = {"w": (w.lower(),), "ws": (_PLURAL[w],)}
+        slots = {"w": (w.lower(),), "ws": (WEAPON_PLURALS[w],)}
         facts.append(_list_fact("list.weapon", f"list.weapon.{w}", who(weapon_type=w), everyone, slots, weapon=w))
         count = T.ANSWERS["count.weapon"].format(count=len(who(weapon_type=w)), weapon=w)
         facts.append(_fact("list", "count.weapon", f"count.weapon.{w}", count, slots, [str(len(who(weapon_type=w)))]))
@@ -391,7 +391,7 @@ def _yesno(family: str, entity_id: str, name: str, names: tuple[str, ...], value
     )
     slots = {"n": names, slot: (str(asked).lower() if slot in ("e", "w") else str(asked),)}
     if slot == "w":
-        slots["ws"] = (_PLURAL[str(asked)],)
+        slots["ws"] = (WEAPON_PLURALS[str(asked)],)
     expected = ["yes" if yes else "no", shown(value)]
     forbidden = ["no" if yes else "yes", *(shown(v) for v in choices if v not in (value, asked))]
     return _fact("yesno", family, f"{entity_id}.{family.split('.')[1]}={asked}", answer, slots, expected, forbidden,
@@ -404,66 +404,6 @@ def _smalltalk_facts() -> list[Fact]:
              held_out=1.0, held_out_phrasings=len(phrasings))
         for intent, (phrasings, answer) in SMALLTALK.items()
     ]
-
-
-# ----------------------------------------------------------------------------------------------
-# Things Katheryne does not know
-
-_MADE_UP_FAMILIES = {  # entity kind -> question families, with the share of made-up questions
-    "character": ([f for f in QUESTIONS if f.startswith(("character.", "yesno.")) and f != "yesno.weapon_type"], 0.6),
-    "weapon": ([f for f in QUESTIONS if f.startswith("weapon.")] + ["yesno.weapon_type"], 0.25),
-    "artifact": ([f for f in QUESTIONS if f.startswith("artifact.")], 0.15),
-}
-
-
-def _made_up_words(count: int, reserved: set[str], rng: random.Random) -> list[str]:
-    """Distinct capitalised nonsense words that are not tokens of any real question or answer."""
-    words: list[str] = []
-    seen: set[str] = set()
-    while len(words) < count:
-        word = "".join(rng.choice(T.NAME_SYLLABLES) for _ in range(rng.choice((2, 2, 3))))
-        if len(word) >= 4 and word not in reserved and word not in seen:
-            seen.add(word)
-            words.append(word.capitalize())
-    return words
-
-
-def _made_up_name(kind: str, word: str, rng: random.Random) -> str:
-    if kind == "weapon":
-        noun = rng.choice(T.FAKE_WEAPON_NOUNS).title()
-        return rng.choice((f"{word} {noun}", f"{noun} of {word}"))
-    if kind == "artifact":
-        noun = rng.choice(T.FAKE_SET_WORDS).title()
-        return rng.choice((f"{noun} of {word}", f"{word}'s {noun}"))
-    return word
-
-
-def made_up_facts(targets: Counter[str], reserved: set[str], regions: Sequence[str], rng: random.Random) -> list[Fact]:
-    """Questions about made-up characters, weapons and sets; each split gets its own names."""
-    pools = _made_up_words(sum(targets.values()) + 8, reserved, rng)
-    facts: list[Fact] = []
-    start = 0
-    for split in SPLITS:
-        # Two questions per made-up name, so the pool of a split is half its target.
-        words = pools[start : start + max(1, targets[split] // 2)]
-        start += len(words)
-        for index in range(targets[split]):
-            kind = rng.choices(list(_MADE_UP_FAMILIES), weights=[w for _, w in _MADE_UP_FAMILIES.values()])[0]
-            family = rng.choice(_MADE_UP_FAMILIES[kind][0])
-            word = words[index // 2 % len(words)]
-            weapon = rng.choice(WEAPON_TYPES)
-            slots = {
-                "n": (_made_up_name(kind, word, rng),),
-                "t": (f"{word} {rng.choice(T.FAKE_TALENT_WORDS).title()}",),
-                "e": (rng.choice(ELEMENTS).lower(),),
-                "w": (weapon.lower(),),
-                "ws": (_PLURAL[weapon],),
-                "r": (rng.choice(regions),),
-                "s": (rng.choice("45"),),
-                "a": (rng.choice("14"),),
-            }
-            facts.append(Fact("unknown", family, "unknown.made_up", UNKNOWN_ANSWER, slots, phrasings=1, only=split))
-    return facts
 
 
 def _off_topic_fact() -> Fact:
