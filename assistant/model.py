@@ -11,6 +11,7 @@ and each decoder step only projects its own state. Padded encoder positions are 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
@@ -219,14 +220,22 @@ class GenshinAssistant(nn.Module):
         old = self.config.vocab_size
         if vocab_size < old:
             raise ValueError(f"cannot shrink the vocabulary from {old} to {vocab_size}")
-        if vocab_size == old:
-            return
+        if vocab_size > old:
+            self._reindex_vocab(list(range(old)), vocab_size)
+
+    def keep_vocab_rows(self, rows: Sequence[int]) -> None:
+        """Keep only the embedding and output rows `rows`, in that order (for words leaving the vocabulary)."""
+        self._reindex_vocab(rows, len(rows))
+
+    def _reindex_vocab(self, rows: Sequence[int], vocab_size: int) -> None:
+        """New embedding and output layers of `vocab_size` rows: first the old rows `rows`, then fresh ones."""
+        index = torch.as_tensor(list(rows), dtype=torch.long, device=self.embedding.weight.device)
         embedding = nn.Embedding(vocab_size, self.config.embedding_dim).to(self.embedding.weight)
         projection = nn.Linear(self.config.hidden_dim, vocab_size).to(self.output[3].weight)
         with torch.no_grad():
-            embedding.weight[:old] = self.embedding.weight
-            projection.weight[:old] = self.output[3].weight
-            projection.bias[:old] = self.output[3].bias
+            embedding.weight[: len(index)] = self.embedding.weight[index]
+            projection.weight[: len(index)] = self.output[3].weight[index]
+            projection.bias[: len(index)] = self.output[3].bias[index]
         self.embedding = embedding
         self.output[3] = projection
         self.config = ModelConfig(vocab_size, self.config.embedding_dim, self.config.hidden_dim, self.config.dropout)

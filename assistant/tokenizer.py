@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 PAD, UNK, SOS, EOS = 0, 1, 2, 3
 SPECIAL_TOKENS = ("<PAD>", "<UNK>", "<SOS>", "<EOS>")
@@ -114,6 +114,12 @@ class Vocab:
                     added += 1
         self.learn_display(texts)
         return added
+
+    def without(self, words: Collection[str]) -> tuple[Vocab, list[int]]:
+        """A copy without `words` (special tokens always stay), and the old ids of the tokens kept, in order."""
+        kept = [i for i, token in enumerate(self.itos) if i < len(SPECIAL_TOKENS) or token not in words]
+        display = {token: form for token, form in self.display.items() if token not in words}
+        return Vocab([self.itos[i] for i in kept], display), kept
 
     def __len__(self) -> int:
         return len(self.itos)

@@ -96,6 +96,15 @@ def test_growing_the_vocabulary_keeps_learned_rows(model):
         model.grow_vocab(10)
 
 
+def test_keeping_vocabulary_rows_keeps_their_weights_in_order(model):
+    embedding = model.embedding.weight.detach().clone()
+    bias = model.output[3].bias.detach().clone()
+    model.keep_vocab_rows([0, 1, 2, 3, 7, 5])
+    assert model.embedding.weight.shape == (6, 16) and model.config.vocab_size == 6
+    torch.testing.assert_close(model.embedding.weight[4], embedding[7])
+    torch.testing.assert_close(model.output[3].bias, bias[[0, 1, 2, 3, 7, 5]])
+
+
 def test_unrolled_decoder_step_matches_the_decoder_lstm(model):
     encoded = model.encode(batch([5, 3]))
     embedded = torch.randn(2, 16)

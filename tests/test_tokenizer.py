@@ -53,6 +53,14 @@ def test_serialised_vocab_decodes_identically():
     assert restored.decode(vocab.encode(ANSWERS[2])) == ANSWERS[2]
 
 
+def test_without_drops_words_and_says_which_ids_it_kept():
+    vocab = Vocab.build(ANSWERS)
+    smaller, kept = vocab.without({"hu", "tao", "<UNK>"})
+    assert smaller.itos[:4] == vocab.itos[:4] and {"hu", "tao"}.isdisjoint(smaller.itos)
+    assert [vocab.itos[i] for i in kept] == smaller.itos and len(smaller) == len(vocab) - 2
+    assert smaller.encode("hu tao")[0] == UNK
+
+
 def test_extend_appends_new_words_without_renumbering():
     vocab = Vocab.build(ANSWERS)
     before = dict(vocab.stoi)

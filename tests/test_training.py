@@ -14,8 +14,9 @@ import torch
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
+from assistant.tokenizer import UNK
 from conftest import tiny_config
-from training.train import cosine_schedule, train
+from training.train import cosine_schedule, load_splits, prepare_model, train, vocabulary_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_KEYS = {"epoch", "model_state_dict", "loss"}
@@ -78,6 +79,22 @@ def test_warm_start_grows_the_vocabulary_and_keeps_old_words(tiny_checkpoint, tm
     assert after.vocab.itos[: len(before.vocab)] == before.vocab.itos
     assert Assistant(after.model, after.vocab).answer("what element is nahida") == "Nahida's element is Dendro."
     assert result.baseline is not None and after.meta["metrics"]["baseline_test"]["pairs"] == result.test.pairs
+
+
+def test_words_only_asked_about_as_unknown_are_read_as_unk(tiny_checkpoint, tmp_path):
+    config = tiny_config(tmp_path)
+    pairs = load_splits(config).train
+    assert vocabulary_texts(pairs)[1] == {"blorp", "zanthu", "quib"}  # the tiny data's made-up names
+    trained = load_checkpoint(tiny_checkpoint)
+    assert {"blorp", "zanthu", "quib"}.isdisjoint(trained.vocab.itos)
+    # A checkpoint whose vocabulary still has such words: a warm start drops them, keeping every other row.
+    old = load_checkpoint(tiny_checkpoint)
+    old.vocab.extend(["blorp zanthu"])
+    old.model.grow_vocab(len(old.vocab))
+    save_checkpoint(tmp_path / "old.pt", old.model, old.vocab, epoch=1, loss=0.0, config={}, metrics={}, data_hash="")
+    model, vocab = prepare_model(tiny_config(tmp_path, warm_start=tmp_path / "old.pt"), pairs, torch.device("cpu"))
+    assert vocab.itos == trained.vocab.itos and vocab.encode("blorp")[0] == UNK
+    torch.testing.assert_close(model.embedding.weight, trained.model.embedding.weight)
 
 
 def test_seed_inference_api(tiny_checkpoint):

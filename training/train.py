@@ -23,7 +23,7 @@ from tqdm import tqdm
 from assistant.checkpoint import load_checkpoint, save_checkpoint
 from assistant.device import resolve_device
 from assistant.model import GenshinAssistant
-from assistant.tokenizer import PAD, Vocab
+from assistant.tokenizer import PAD, Vocab, tokenize
 from training.batching import BucketBatchSampler, PairDataset, collate
 from training.data import Pair, SplitData, build_training_data, load_extra_pairs, read_training_data
 from training.evaluate import Metrics, evaluate, teacher_forced
@@ -96,9 +96,23 @@ def load_splits(config: TrainConfig) -> SplitData:
     return splits
 
 
+def vocabulary_texts(train: list[Pair]) -> tuple[list[str], set[str]]:
+    """The texts a vocabulary is built from, and the words only ever asked about as unknown.
+
+    Words that occur only in questions about unknown things (made-up names, off-topic chatter) stay
+    out of the vocabulary. The model then reads them as <UNK> in training, exactly as it reads any
+    name it has never seen when a user asks, so <UNK> learns to mean "I don't know that" instead of
+    being an embedding no example ever trained.
+    """
+    texts = [text for p in train for text in ((p.answer,) if p.kind == "unknown" else (p.question, p.answer))]
+    known = {token for text in texts for token in tokenize(text)}
+    asked_unknown = {token for p in train if p.kind == "unknown" for token in tokenize(p.question)}
+    return texts, asked_unknown - known
+
+
 def prepare_model(config: TrainConfig, train: list[Pair], device: torch.device) -> tuple[GenshinAssistant, Vocab]:
     """A fresh model, or the warm-start checkpoint grown to cover the new data's words."""
-    texts = [text for pair in train for text in (pair.question, pair.answer)]
+    texts, unknown_only = vocabulary_texts(train)
     answers = [pair.answer for pair in train]
     if config.warm_start is None:
         vocab = Vocab.build(texts, display_texts=answers)
@@ -108,7 +122,12 @@ def prepare_model(config: TrainConfig, train: list[Pair], device: torch.device) 
         model, vocab = checkpoint.model, checkpoint.vocab
         added = vocab.extend(texts)
         model.grow_vocab(len(vocab))
-        log.info("warm start from %s: %d new words", config.warm_start, added)
+        vocab, rows = vocab.without(unknown_only)
+        dropped = model.config.vocab_size - len(rows)
+        if dropped:
+            model.keep_vocab_rows(rows)
+        log.info("warm start from %s: %d new words, %d words only asked about as unknown now read as <UNK>",
+                 config.warm_start, added, dropped)
     return model.to(device), vocab
 
 
