@@ -27,7 +27,10 @@ from training.data import (
     parse_extra_lines,
     read_training_data,
 )
-from training.split import Fact, finalize, normalize_question, phrase_fact, template_splits
+from training import data as data_module
+from training import split as split_module
+from training.questions import MORE_TRAIN_QUESTIONS, QUESTIONS
+from training.split import Fact, family_templates, finalize, normalize_question, phrase_fact, template_splits
 from training.templates import FAKE_SET_WORDS, FAKE_TALENT_WORDS, FAKE_WEAPON_NOUNS, fit_sentences, join_names
 
 
@@ -138,6 +141,29 @@ def test_held_out_phrasings_never_appear_in_train(data: SplitData) -> None:
     held_out = {p.template for p in (*data.validation, *data.test)}
     assert held_out and not held_out & train_templates
     assert not {p.template for p in data.validation} & {p.template for p in data.test}
+
+
+def test_added_phrasings_only_train_and_leave_the_held_out_sets_unchanged(
+    data: SplitData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    added = [p for p in data.train if "+" in p.template]
+    assert len(added) > 3000 and {p.kind for p in added} >= {"character", "weapon", "yesno", "smalltalk"}
+    for module in (data_module, split_module):
+        monkeypatch.setattr(module, "MORE_TRAIN_QUESTIONS", {})
+    without, _ = data_module.build_pairs(seed=0)
+    assert without.validation == data.validation and without.test == data.test
+    assert len(without.train) == len(data.train) - len(added)
+
+
+def test_added_phrasings_are_none_of_the_held_out_patterns() -> None:
+    held_out = {
+        normalize_question(pattern)
+        for family in QUESTIONS
+        for split in ("validation", "test")
+        for _, pattern in family_templates(family, 0)[split]
+    }
+    added = {normalize_question(pattern) for patterns in MORE_TRAIN_QUESTIONS.values() for pattern in patterns}
+    assert added and not added & held_out
 
 
 def test_every_held_out_fact_is_taught_in_train(data: SplitData) -> None:

@@ -23,8 +23,8 @@ from assistant.knowledge import Knowledge, load_knowledge
 from training import templates as T
 from training.facts import MAX_ANSWER_TOKENS, UNKNOWN_ANSWER, build_facts, says
 from training.made_up import made_up_facts
-from training.questions import QUESTIONS
-from training.split import SPLITS, DataReport, Pair, SplitData, finalize, phrase_fact
+from training.questions import MORE_TRAIN_QUESTIONS, QUESTIONS
+from training.split import SPLITS, DataReport, Pair, SplitData, finalize, phrase_fact, phrase_fact_more
 
 __all__ = [
     "MAX_ANSWER_TOKENS", "UNKNOWN_ANSWER", "DataReport", "Pair", "SplitData", "build_pairs", "build_training_data",
@@ -56,9 +56,12 @@ def build_pairs(seed: int = 0, knowledge: Knowledge | None = None) -> tuple[Spli
     real = Counter(split for split, pair in candidates if pair.kind not in ("smalltalk", "unknown"))
     targets = Counter({split: round(UNKNOWN_SHARE * real[split]) for split in SPLITS})
     reserved = {token for _, pair in candidates for text in (pair.question, pair.answer) for token in T.tokens_of(text)}
-    reserved |= {token for patterns in QUESTIONS.values() for p in patterns for token in T.tokens_of(p)}
+    patterns = [p for table in (QUESTIONS, MORE_TRAIN_QUESTIONS) for ps in table.values() for p in ps]
+    reserved |= {token for p in patterns for token in T.tokens_of(p)}
     for fact in made_up_facts(targets, reserved, knowledge.regions, rng):
         candidates += phrase_fact(fact, rng, seed)
+    more_rng = random.Random(f"{seed}:more")
+    candidates += [candidate for fact in facts for candidate in phrase_fact_more(fact, more_rng)]
 
     gaps = sorted(f.fact for f in facts if f.kind == "unknown" and not f.fact.startswith("unknown."))
     notes = [f"fields missing in the game data, answered as unknown: {len(gaps)} ({', '.join(gaps[:5])}, ...)"]

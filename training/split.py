@@ -16,9 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from training.questions import MORE_TRAIN_QUESTIONS
 from training.templates import QUESTIONS, tokens_of
 
 SPLITS = ("train", "validation", "test")
+# Added training phrasings (questions.MORE_TRAIN_QUESTIONS) asked per fact.
+MORE_PHRASINGS = 2
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,27 @@ def phrase_fact(fact: Fact, rng: random.Random, seed: int) -> list[tuple[str, Pa
                 (split, Pair(question, fact.answer, fact.kind, fact.fact, template_id, fact.expected, fact.forbidden))
             )
     return pairs
+
+
+def phrase_fact_more(fact: Fact, rng: random.Random) -> list[tuple[str, Pair]]:
+    """Extra training questions for the fact from its family's added phrasings (none for pinned facts).
+
+    Drawn from their own random stream (`rng` is not the one phrase_fact uses), so adding
+    phrasings leaves every held-out question as it was.
+    """
+    patterns = [
+        (f"{fact.family}+{index}", pattern)
+        for index, pattern in enumerate(MORE_TRAIN_QUESTIONS.get(fact.family, ()))
+        if placeholders(pattern) <= fact.slots.keys()
+    ]
+    if fact.only is not None or not patterns:
+        return []
+    chosen = rng.sample(patterns, min(MORE_PHRASINGS, len(patterns)))
+    return [
+        ("train", Pair(_surface(pattern.format(**_pick_slots(fact.slots, attempt, rng)), rng), fact.answer,
+                       fact.kind, fact.fact, template_id, fact.expected, fact.forbidden))
+        for attempt, (template_id, pattern) in enumerate(chosen)
+    ]
 
 
 def _pick_slots(slots: Mapping[str, tuple[str, ...]], attempt: int, rng: random.Random) -> dict[str, str]:
