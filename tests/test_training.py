@@ -184,6 +184,14 @@ def test_a_spent_time_budget_stops_training_mid_epoch_and_still_saves(tmp_path):
     assert load_checkpoint(result.checkpoint, "cpu").meta["metrics"]["test"]["pairs"] > 0
 
 
+def test_selecting_by_validation_fact_accuracy_records_it_and_keeps_the_best_epoch(tmp_path):
+    result = train(tiny_config(tmp_path, epochs=4, select="facts"))
+    best = min(result.history, key=lambda row: (-row["val_fact_accuracy"], row["val_loss"]))
+    assert read_metadata(result.checkpoint)["epoch"] == best["epoch"]
+    with pytest.raises(ValueError, match="select"):
+        tiny_config(tmp_path, select="accuracy")
+
+
 def test_training_cli_rejects_a_missing_extra_file(tmp_path):
     result = run("-m", "training", "--extra-data", str(tmp_path / "nope.jsonl"))
     assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr

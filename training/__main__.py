@@ -35,6 +35,8 @@ def train_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dropout", type=float, default=defaults.dropout)
     parser.add_argument("--accumulation-steps", type=int, default=defaults.accumulation_steps)
     parser.add_argument("--patience", type=int, default=defaults.patience, help="early-stopping patience in epochs")
+    parser.add_argument("--select", default=defaults.select, choices=["loss", "facts"],
+                        help="keep the epoch with the lowest validation loss or the highest validation fact accuracy")
     parser.add_argument("--max-minutes", type=float, help="time budget: the learning rate decays over it and training stops when it is spent")
     parser.add_argument("--device", default=defaults.device, choices=["auto", "cpu", "cuda"])
     parser.add_argument("--num-workers", type=int, default=defaults.num_workers)

@@ -84,8 +84,16 @@ def evaluate(
     dataset = PairDataset([p.question for p in pairs], [p.answer for p in pairs], vocab, max_length)
     sampler = BucketBatchSampler([len(a) for _, a in dataset.items], batch_size, shuffle=False)
     loss, token_accuracy = teacher_forced(model, DataLoader(dataset, batch_sampler=sampler, collate_fn=collate), device)
+    scores = generated_scores(model, vocab, pairs, batch_size=batch_size, max_length=max_length)
+    return Metrics(loss=loss, token_accuracy=token_accuracy, **scores)  # type: ignore[arg-type]
+
+
+def generated_scores(
+    model: GenshinAssistant, vocab: Vocab, pairs: Sequence[Pair], *, batch_size: int = 64, max_length: int = 64
+) -> dict[str, float | int]:
+    """score_answers of the model's own greedy answers (leaves the model in eval mode)."""
     assistant = Assistant(model, vocab, max_length=max_length)
     answers: list[str] = []
     for start in range(0, len(pairs), batch_size):
         answers.extend(assistant.answer_batch([p.question for p in pairs[start : start + batch_size]]))
-    return Metrics(loss=loss, token_accuracy=token_accuracy, **score_answers(pairs, answers))  # type: ignore[arg-type]
+    return score_answers(pairs, answers)

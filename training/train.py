@@ -26,7 +26,7 @@ from assistant.model import GenshinAssistant
 from assistant.tokenizer import PAD, Vocab, tokenize
 from training.batching import BucketBatchSampler, PairDataset, collate
 from training.data import Pair, SplitData, build_training_data, load_extra_pairs, read_training_data
-from training.evaluate import Metrics, evaluate, teacher_forced
+from training.evaluate import Metrics, evaluate, generated_scores, teacher_forced
 from training.plot import plot_loss_curve
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,9 @@ class TrainConfig:
     max_minutes: float | None = None
     """Time budget: the learning rate decays over it and training stops, mid-epoch if need be, when it is spent."""
     min_lr_ratio: float = 0.05
+    select: str = "loss"
+    """Which epoch is kept and drives early stopping: "loss" (lowest validation loss) or "facts" (highest
+    validation fact accuracy, ties to the lower loss; costs one generation pass over validation per epoch)."""
     device: str = "auto"
     num_workers: int = 0
     seed: int = 0
@@ -61,6 +64,10 @@ class TrainConfig:
     profile: bool = False
     progress_json: bool = False
     eval_batch_size: int = 128
+
+    def __post_init__(self) -> None:
+        if self.select not in ("loss", "facts"):
+            raise ValueError(f"select must be 'loss' or 'facts', not {self.select!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {key: str(value) if isinstance(value, Path) else value for key, value in asdict(self).items()}
@@ -169,7 +176,7 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
     scheduler = cosine_schedule(optimizer, updates, config.min_lr_ratio, started, deadline)
     scaler = torch.amp.GradScaler("cuda", enabled=use_cuda)
 
-    best_loss, best_state, best_epoch, stale = float("inf"), None, 0, 0
+    best_key, best_loss, best_state, best_epoch, stale = (float("inf"),), float("inf"), None, 0, 0
     history: list[dict[str, float]] = []
     data_hash = data_fingerprint(splits.train)
     for epoch in range(1, config.epochs + 1):
@@ -178,17 +185,22 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
             deadline,
         )
         val_loss, val_accuracy = teacher_forced(model, val_loader, device, amp=use_cuda)
-        history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_token_accuracy": val_accuracy})
+        scores = {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_token_accuracy": val_accuracy}
+        if config.select == "facts":
+            scores["val_fact_accuracy"] = float(generated_scores(
+                model, vocab, splits.validation, batch_size=config.eval_batch_size, max_length=config.max_length
+            )["fact_accuracy"])
+        history.append(scores)
         report({"event": "epoch", "epoch": epoch, "epochs": config.epochs, "train_loss": train_loss, "val_loss": val_loss})
-        log.info("epoch %d: train loss %.4f, validation loss %.4f, token accuracy %.3f", epoch, train_loss, val_loss, val_accuracy)
-        if val_loss < best_loss:
-            best_loss, best_epoch, stale = val_loss, epoch, 0
+        log.info("epoch %d: %s", epoch, ", ".join(f"{key} {value:.4f}" for key, value in scores.items() if key != "epoch"))
+        if _selection_key(scores, config.select) < best_key:
+            best_key, best_loss, best_epoch, stale = _selection_key(scores, config.select), val_loss, epoch, 0
             best_state = copy.deepcopy(model.state_dict())
             _save(config, model, vocab, best_epoch, best_loss, history, data_hash, splits, metrics={"validation_loss": val_loss})
         else:
             stale += 1
             if stale >= config.patience:
-                log.info("early stop: validation loss has not improved for %d epochs", stale)
+                log.info("early stop: validation %s has not improved for %d epochs", config.select, stale)
                 break
         if deadline is not None and time.perf_counter() >= deadline:
             log.info("time budget of %g minutes spent in epoch %d", config.max_minutes, epoch)
@@ -222,6 +234,13 @@ def cosine_schedule(
         return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def _selection_key(scores: dict[str, float], select: str) -> tuple[float, ...]:
+    """Smaller is better: validation loss, or (-fact accuracy, loss)."""
+    if select == "facts":
+        return (-scores["val_fact_accuracy"], scores["val_loss"])
+    return (scores["val_loss"],)
 
 
 def _train_epoch(
