@@ -216,12 +216,23 @@ class GenshinAssistant(nn.Module):
     # -- vocabulary growth ------------------------------------------------------------------------
 
     def grow_vocab(self, vocab_size: int) -> None:
-        """Add rows for new tokens to the embedding and output layer, keeping every learned weight."""
+        """Add rows for new tokens to the embedding and output layer, keeping every learned weight.
+
+        A new word's output row starts as the mean of the old rows, so its score at every step is
+        the mean of the old scores: never above the chosen word's, so growing changes no answer to
+        a question of known words, yet middling, so the word is quick to learn. (Randomly
+        initialised output rows outscore the trained ones and turn every answer into new words.)
+        Its embedding starts random, distinct from <UNK>'s, so it can be told apart from the start.
+        """
         old = self.config.vocab_size
         if vocab_size < old:
             raise ValueError(f"cannot shrink the vocabulary from {old} to {vocab_size}")
         if vocab_size > old:
             self._reindex_vocab(list(range(old)), vocab_size)
+            with torch.no_grad():
+                projection = self.output[3]
+                projection.weight[old:] = projection.weight[:old].mean(dim=0)
+                projection.bias[old:] = projection.bias[:old].mean()
 
     def keep_vocab_rows(self, rows: Sequence[int]) -> None:
         """Keep only the embedding and output rows `rows`, in that order (for words leaving the vocabulary)."""

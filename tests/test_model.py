@@ -91,6 +91,7 @@ def test_growing_the_vocabulary_keeps_learned_rows(model):
     assert model.embedding.weight.shape == (60, 16) and model.output[3].out_features == 60
     torch.testing.assert_close(model.embedding.weight[:50], embedding)
     torch.testing.assert_close(model.output[3].weight[:50], projection)
+    torch.testing.assert_close(model.output[3].weight[50:], projection.mean(dim=0).expand(10, -1))
     assert model.config.vocab_size == 60
     with pytest.raises(ValueError):
         model.grow_vocab(10)

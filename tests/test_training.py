@@ -71,14 +71,31 @@ def test_warm_start_grows_the_vocabulary_and_keeps_old_words(tiny_checkpoint, tm
     extra = tmp_path / "extra.jsonl"
     extra.write_text("\n".join(json.dumps({"question": f"{q} nahida", "answer": "Nahida's element is Dendro."})
                                for q in ("what element is", "element of", "vision of", "element", "what is the vision of", "which element is")) + "\nnot json\n")
+    config = tiny_config(tmp_path, output=tmp_path / "warm.pt", warm_start=tiny_checkpoint, extra_data=extra, epochs=30)
+    # Validation asks about the new name too, so the kept epoch is one that has learned it.
+    payload = json.loads(config.data.read_text(encoding="utf-8"))
+    for key, value in (("queries", "nahida vision"), ("responses", "Nahida's element is Dendro."),
+                       ("splits", "validation"), ("checks", {"kind": "extra", "fact": "extra", "template": "extra"})):
+        payload[key].append(value)
+    config.data.write_text(json.dumps(payload), encoding="utf-8")
     before = load_checkpoint(tiny_checkpoint)
-    result = train(tiny_config(tmp_path, output=tmp_path / "warm.pt", warm_start=tiny_checkpoint,
-                               extra_data=extra, epochs=30))
+    result = train(config)
     after = load_checkpoint(result.checkpoint)
     assert {"nahida", "dendro"} <= set(after.vocab.itos) - set(before.vocab.itos)
     assert after.vocab.itos[: len(before.vocab)] == before.vocab.itos
     assert Assistant(after.model, after.vocab).answer("what element is nahida") == "Nahida's element is Dendro."
     assert result.baseline is not None and after.meta["metrics"]["baseline_test"]["pairs"] == result.test.pairs
+    # Growing the vocabulary changed no answer: the starting point scores what the old model scored.
+    for key in ("exact_match", "fact_accuracy", "unknown_accuracy"):
+        assert result.baseline.to_dict()[key] == before.meta["metrics"]["test"][key]
+
+
+def test_growing_the_vocabulary_changes_no_answer(tiny_checkpoint):
+    loaded = load_checkpoint(tiny_checkpoint)
+    questions = ["what element is hu tao", "diluc vision", "hello", "what element is blorp"]
+    before = Assistant(loaded.model, loaded.vocab).answer_batch(questions)
+    loaded.model.grow_vocab(len(loaded.vocab) + 500)
+    assert Assistant(loaded.model, loaded.vocab).answer_batch(questions) == before
 
 
 def test_words_only_asked_about_as_unknown_are_read_as_unk(tiny_checkpoint, tmp_path):
