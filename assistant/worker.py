@@ -38,6 +38,8 @@ class Answer:
     text: str
     model_version: str
     latency_ms: float
+    entities: tuple[str, ...] = ()
+    """Keys of the entities the answer is about ("character:furina"), in question order."""
 
 
 @dataclass
