@@ -1,14 +1,17 @@
 """Export the conversation log's training pairs as JSONL for the training pipeline.
 
 The rules for which exchanges become pairs live in ``ConversationLog.training_pairs``; this module
-only writes them out. The file is replaced atomically, so a training run that reads it while an
-export runs sees either the old file or the new one, never half of one.
+only writes them out, and ``write_training_pairs`` is the one writer of such a file (the export
+command and ``/retrain`` both use it). The file is replaced atomically, so a training run that reads
+it while an export runs sees either the old file or the new one, never half of one, and only the
+operator may read it: it holds users' questions.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from assistant.atomic import atomic_write
@@ -26,12 +29,12 @@ async def export_training(db_path: str | Path, out_path: str | Path) -> int:
         raise FileNotFoundError(f"no conversation log at {db_path}")
     async with await ConversationLog.open(db_path) as conversations:
         pairs = await conversations.training_pairs()
-    await asyncio.to_thread(_write_jsonl_atomically, Path(out_path), pairs)
+    await asyncio.to_thread(write_training_pairs, Path(out_path), pairs)
     return len(pairs)
 
 
-def _write_jsonl_atomically(out_path: Path, pairs: list[tuple[str, str]]) -> None:
-    # Users' questions: readable by the operator only.
+def write_training_pairs(out_path: Path, pairs: Iterable[tuple[str, str]]) -> None:
+    """Replace ``out_path`` with one JSON line per (question, answer), readable by its owner only (0600)."""
     with atomic_write(out_path, "w", permissions=0o600, encoding="utf-8", newline="\n") as out:
         for question, answer in pairs:
             out.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False))

@@ -20,7 +20,6 @@ The records and the gate live in ``bot.retrain_records`` and the trainer subproc
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import shutil
 import signal
@@ -32,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.checkpoint import CheckpointError, read_metadata
+from assistant.progress import EpochEnd, Evaluating, ProgressEvent, StepProgress
 from assistant.worker import InferenceWorker
 from bot.db import ConversationLog, Retrain, RetrainAlreadyRunning, utc_now
+from bot.export import write_training_pairs
 from bot.model_store import ModelStore
 from bot.retrain_process import (
     TrainerExit, follow_trainer, kill_trainer, start_trainer, stop_trainer, trainer_command,
@@ -64,7 +65,10 @@ _STAGE_START: dict[str, float] = {
 
 
 class RetrainJob:
-    """One running (or finished) retrain; ``await job.wait()`` for its result."""
+    """One running (or finished) retrain; ``await job.wait()`` for its result.
+
+    The manager drives the job through its public fields; ``finish`` is the one way it ends.
+    """
 
     def __init__(
         self, retrain_id: int, *, requested_by: int, guild_id: int | None, epochs: int, data_size: int,
@@ -76,14 +80,17 @@ class RetrainJob:
         self.epochs = epochs
         self.data_size = data_size
         self.started_at = started_at
-        self.progress = RetrainProgress(retrain_id, "exporting", 0.0, epochs=epochs)
+        self.progress: RetrainProgress = RetrainProgress(retrain_id, "exporting", 0.0, epochs=epochs)
         self.result: RetrainResult | None = None
+        self.process: asyncio.subprocess.Process | None = None
+        """The trainer while (and after) it runs."""
+        self.task: asyncio.Task[None] | None = None
+        """The task running the retrain, held so it is not garbage-collected."""
+        self.cancel_reason: str | None = None
+        """Set when a cancel is asked for; the run checks it between its steps."""
+        self.committed = False
+        """Set once promotion begins: from then on the job finishes rather than stopping halfway."""
         self._finished: asyncio.Future[RetrainResult] = asyncio.get_running_loop().create_future()
-        self._process: asyncio.subprocess.Process | None = None
-        self._task: asyncio.Task[None] | None = None  # held so the running task is not garbage-collected
-        self._cancel_reason: str | None = None
-        # Set once promotion begins: from then on the job finishes rather than stopping halfway.
-        self._committed = False
 
     @property
     def done(self) -> bool:
@@ -92,8 +99,13 @@ class RetrainJob:
     @property
     def pid(self) -> int | None:
         """The trainer's process id while it runs (it leads its own process group), else None."""
-        process = self._process
+        process = self.process
         return process.pid if process is not None and process.returncode is None else None
+
+    def finish(self, result: RetrainResult) -> None:
+        """Record how the retrain ended and wake everyone waiting for it."""
+        self.result = result
+        self._finished.set_result(result)
 
     async def wait(self) -> RetrainResult:
         """The result once the retrain has ended; cancelling the waiter does not cancel the retrain."""
@@ -186,7 +198,7 @@ class RetrainManager:
                  len(pairs), epochs)
         reporter = _Reporter(job, on_progress, self._settings.progress_interval_s)
         version = str(serving.get("version", "untrained"))
-        job._task = asyncio.create_task(self._run(job, pairs, reporter, before, version), name=f"retrain-{retrain_id}")
+        job.task = asyncio.create_task(self._run(job, pairs, reporter, before, version), name=f"retrain-{retrain_id}")
         return job
 
     async def cancel(self, reason: str = "cancelled by a moderator") -> RetrainResult | None:
@@ -198,10 +210,10 @@ class RetrainManager:
         job = self.current
         if job is None:
             return None
-        if not job._committed and job._cancel_reason is None:
-            job._cancel_reason = reason
-            if job._process is not None and job._process.returncode is None:
-                await stop_trainer(job._process, self._settings.cancel_grace_s)
+        if not job.committed and job.cancel_reason is None:
+            job.cancel_reason = reason
+            if job.process is not None and job.process.returncode is None:
+                await stop_trainer(job.process, self._settings.cancel_grace_s)
         return await job.wait()
 
     async def rollback(self) -> str:
@@ -231,9 +243,7 @@ class RetrainManager:
             # killed. Nothing more may be awaited, so the database row stays 'running' until
             # recover() closes it at the next start; waiters learn the outcome now.
             _remove_tree(work)
-            job.result = RetrainResult(job.id, "cancelled", "the bot stopped during the retrain", before, None,
-                                       version)
-            job._finished.set_result(job.result)
+            job.finish(RetrainResult(job.id, "cancelled", "the bot stopped during the retrain", before, None, version))
             raise
         except Exception as error:
             log.exception("retrain %d failed unexpectedly", job.id)
@@ -249,8 +259,7 @@ class RetrainManager:
         (log.info if result.outcome == "promoted" else log.warning)(
             "retrain %d %s: %s", job.id, result.outcome, result.reason
         )
-        job.result = result
-        job._finished.set_result(result)
+        job.finish(result)
         await reporter.stage("finished")
 
     async def _attempt(
@@ -264,20 +273,21 @@ class RetrainManager:
         await reporter.stage("exporting")
         extra = work / "conversations.jsonl"
         try:
-            await asyncio.to_thread(_write_pairs, extra, pairs)
+            await asyncio.to_thread(write_training_pairs, extra, pairs)
         except OSError as error:
             return end("failed", f"could not export the conversations: {error}")
         await reporter.stage("training")
-        if job._cancel_reason is not None:
-            return end("cancelled", job._cancel_reason)
+        if job.cancel_reason is not None:
+            return end("cancelled", job.cancel_reason)
         try:
             training = await self._train(job, extra, work / "candidate.pt", reporter)
         except OSError as error:
             return end("failed", f"could not start training: {error}")
-        done = training.done or {}
-        after, baseline = done.get("test"), done.get("baseline_test")
-        if job._cancel_reason is not None:
-            return end("cancelled", job._cancel_reason, after, baseline)
+        done = training.done
+        after = done.test.to_dict() if done is not None else None
+        baseline = done.baseline_test.to_dict() if done is not None and done.baseline_test is not None else None
+        if job.cancel_reason is not None:
+            return end("cancelled", job.cancel_reason, after, baseline)
         if training.returncode < 0:
             name = signal.Signals(-training.returncode).name
             return end("failed", f"training process was killed ({name})", after, baseline)
@@ -290,7 +300,7 @@ class RetrainManager:
         if rejection is not None:
             return end("rejected", rejection, after, baseline)
 
-        job._committed = True
+        job.committed = True
         await reporter.stage("swapping")
         try:
             path = await asyncio.to_thread(self._store.promote, work / "candidate.pt")
@@ -317,10 +327,10 @@ class RetrainManager:
             self._settings, warm_start=self._store.model_path, extra=extra, candidate=candidate, epochs=job.epochs,
         )
         process = await start_trainer(command, self._settings)
-        job._process = process
+        job.process = process
         log.info("retrain %d: trainer pid %d: %s", job.id, process.pid, " ".join(command))
         try:
-            if job._cancel_reason is not None:  # cancelled while the process was starting
+            if job.cancel_reason is not None:  # cancelled while the process was starting
                 await stop_trainer(process, self._settings.cancel_grace_s)
             return await follow_trainer(process, reporter.training_event)
         finally:
@@ -345,23 +355,22 @@ class _Reporter:
             force=True,
         )
 
-    async def training_event(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        if kind == "evaluating":
+    async def training_event(self, event: ProgressEvent) -> None:
+        if isinstance(event, Evaluating):
             await self.stage("evaluating")
             return
-        if kind not in ("step", "epoch"):
-            return
         progress = self._job.progress
-        epochs = int(event.get("epochs", progress.epochs)) or 1
-        epoch = int(event.get("epoch", progress.epoch))
-        if kind == "step":
-            step, steps = int(event["step"]), int(event["steps"])
+        if isinstance(event, StepProgress):
+            epoch, epochs = event.epoch, max(event.epochs, 1)
+            step, steps = event.step, event.steps
             done = (epoch - 1 + step / max(steps, 1)) / epochs
-            loss, eta = float(event["loss"]), float(event["eta_s"])
-        else:
+            loss, eta = event.loss, event.eta_s
+        elif isinstance(event, EpochEnd):
+            epoch, epochs = event.epoch, max(event.epochs, 1)
             step, steps, done = progress.steps, progress.steps, epoch / epochs
-            loss, eta = float(event.get("train_loss", progress.loss or 0.0)), progress.eta_s
+            loss, eta = event.train_loss, progress.eta_s
+        else:  # Done: the trainer's exit is what ends the stage
+            return
         start, end = _STAGE_START["training"], _STAGE_START["evaluating"]
         await self._publish(
             RetrainProgress(progress.retrain_id, "training", start + (end - start) * min(done, 1.0), epoch, epochs,
@@ -382,13 +391,6 @@ class _Reporter:
             await self._callback(progress)
         except Exception:  # a failed Discord edit must not fail the retrain
             log.exception("retrain %d: progress callback failed", progress.retrain_id)
-
-
-def _write_pairs(path: Path, pairs: Sequence[tuple[str, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        for question, answer in pairs:
-            out.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False) + "\n")
 
 
 def _remove_tree(folder: Path) -> None:

@@ -9,7 +9,6 @@ a failure. What the events mean for the retrain is ``bot.retrain``'s business, n
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import sys
@@ -17,8 +16,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from assistant.progress import Done, ProgressEvent, parse_line
 from bot.retrain_records import RetrainSettings
 
 __all__ = ["TrainerExit", "follow_trainer", "kill_trainer", "start_trainer", "stop_trainer", "trainer_command"]
@@ -32,7 +31,7 @@ class TrainerExit:
     """How the trainer ended: its exit status, its final 'done' event if it sent one, its last stderr lines."""
 
     returncode: int
-    done: dict[str, Any] | None
+    done: Done | None
     stderr: list[str]
 
 
@@ -71,18 +70,18 @@ async def start_trainer(command: Sequence[str], settings: RetrainSettings) -> as
 
 
 async def follow_trainer(
-    process: asyncio.subprocess.Process, on_event: Callable[[dict[str, Any]], Awaitable[None]]
+    process: asyncio.subprocess.Process, on_event: Callable[[ProgressEvent], Awaitable[None]]
 ) -> TrainerExit:
     """Await ``on_event`` with each progress event the trainer prints until it exits, then say how it ended."""
     stderr: deque[str] = deque(maxlen=_STDERR_LINES)
-    done: dict[str, Any] | None = None
+    done: Done | None = None
     reading = asyncio.create_task(_collect(process.stderr, stderr))
     assert process.stdout is not None
     async for raw in process.stdout:
-        event = _parse_event(raw)
-        if event is None:
+        event = parse_line(raw)
+        if event is None:  # a log line or a table, not progress
             continue
-        if event["event"] == "done":
+        if isinstance(event, Done):
             done = event
         await on_event(event)
     await reading
@@ -103,15 +102,6 @@ async def stop_trainer(process: asyncio.subprocess.Process, grace_s: float) -> N
 def kill_trainer(process: asyncio.subprocess.Process) -> None:
     """SIGKILL the trainer's process group at once, for when nothing more may be awaited."""
     _signal_group(process, signal.SIGKILL)
-
-
-def _parse_event(raw: bytes) -> dict[str, Any] | None:
-    """A trainer progress event, or None for any other output line."""
-    try:
-        event = json.loads(raw)
-    except ValueError:
-        return None
-    return event if isinstance(event, dict) and isinstance(event.get("event"), str) else None
 
 
 async def _collect(stream: asyncio.StreamReader | None, lines: deque[str]) -> None:

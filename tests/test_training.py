@@ -14,6 +14,7 @@ import torch
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
+from assistant.progress import ProgressEvent, StepProgress
 from assistant.tokenizer import UNK
 from conftest import tiny_config
 from training.train import cosine_schedule, load_splits, prepare_model, train, vocabulary_texts
@@ -194,10 +195,10 @@ def test_learning_rate_decays_over_the_planned_updates_or_the_time_budget():
 
 
 def test_a_spent_time_budget_stops_training_mid_epoch_and_still_saves(tmp_path):
-    events: list[dict] = []
+    events: list[ProgressEvent] = []
     result = train(tiny_config(tmp_path, epochs=5, max_minutes=1e-9), on_progress=events.append)
     assert len(result.history) == 1
-    assert not any(e["event"] == "step" and e["step"] == e["steps"] for e in events)  # the epoch was cut short
+    assert not any(isinstance(e, StepProgress) and e.step == e.steps for e in events)  # the epoch was cut short
     assert load_checkpoint(result.checkpoint, "cpu").meta["metrics"]["test"]["pairs"] > 0
 
 

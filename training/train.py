@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import logging
 import math
 import random
@@ -23,6 +22,7 @@ from tqdm import tqdm
 from assistant.checkpoint import load_checkpoint, save_checkpoint
 from assistant.device import resolve_device
 from assistant.model import GenshinAssistant
+from assistant.progress import Done, EpochEnd, Evaluating, ModelScores, ProgressEvent, StepProgress
 from assistant.tokenizer import PAD, Vocab, tokenize
 from training.batching import BucketBatchSampler, PairDataset, collate
 from training.data import Pair, SplitData, build_training_data, load_extra_pairs, read_training_data
@@ -81,7 +81,7 @@ class TrainResult:
     history: list[dict[str, float]] = field(default_factory=list)
 
 
-ProgressCallback = Callable[[dict[str, Any]], None]
+ProgressCallback = Callable[[ProgressEvent], None]
 
 
 def data_fingerprint(pairs: list[Pair]) -> str:
@@ -191,7 +191,7 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
                 model, vocab, splits.validation, batch_size=config.eval_batch_size, max_length=config.max_length
             )["fact_accuracy"])
         history.append(scores)
-        report({"event": "epoch", "epoch": epoch, "epochs": config.epochs, "train_loss": train_loss, "val_loss": val_loss})
+        report(EpochEnd(epoch, config.epochs, train_loss, val_loss))
         log.info("epoch %d: %s", epoch, ", ".join(f"{key} {value:.4f}" for key, value in scores.items() if key != "epoch"))
         if _selection_key(scores, config.select) < best_key:
             best_key, best_loss, best_epoch, stale = _selection_key(scores, config.select), val_loss, epoch, 0
@@ -208,15 +208,15 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
 
     assert best_state is not None
     model.load_state_dict(best_state)
-    report({"event": "evaluating"})
+    report(Evaluating())
     test = evaluate(model, vocab, splits.test, device, batch_size=config.eval_batch_size)
     metrics: dict[str, Any] = {"validation_loss": best_loss, "test": test.to_dict()}
     if baseline is not None:
         metrics["baseline_test"] = baseline.to_dict()
     _save(config, model, vocab, best_epoch, best_loss, history, data_hash, splits, metrics=metrics)
     plot_loss_curve(history, config.output.with_suffix(".png"))
-    report({"event": "done", "test": test.to_dict(), "baseline_test": baseline.to_dict() if baseline else None,
-            "checkpoint": str(config.output)})
+    report(Done(ModelScores.from_dict(test.to_dict()),
+                ModelScores.from_dict(baseline.to_dict()) if baseline else None, str(config.output)))
     return TrainResult(config.output, test, baseline, history)
 
 
@@ -290,8 +290,7 @@ def _train_epoch(
             eta = (now - started) / done * (config.epochs * batches - done)
             if deadline is not None:
                 eta = min(eta, deadline - now)
-            report({"event": "step", "epoch": epoch, "epochs": config.epochs, "step": step, "steps": batches,
-                    "loss": loss.item(), "tokens_per_s": rate, "eta_s": eta})
+            report(StepProgress(epoch, config.epochs, step, batches, loss.item(), rate, eta))
         if profiler is not None and step == PROFILE_STEPS:
             profiler = _report_profile(profiler)
         if deadline is not None and time.perf_counter() >= deadline:
@@ -341,10 +340,10 @@ def _save(
 def _reporter(config: TrainConfig, on_progress: ProgressCallback | None) -> ProgressCallback:
     """Progress goes to the callback and, with --progress-json, as JSON lines on stdout."""
 
-    def report(event: dict[str, Any]) -> None:
+    def report(event: ProgressEvent) -> None:
         if on_progress is not None:
             on_progress(event)
         if config.progress_json:
-            print(json.dumps(event), flush=True)
+            print(event.to_json(), flush=True)
 
     return report
