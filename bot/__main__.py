@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiohttp
 import discord
 
 from assistant.checkpoint import CheckpointError
@@ -119,8 +120,7 @@ async def _pipeline(config: Config) -> AsyncIterator[tuple[InferenceWorker, Conv
     """The started worker and the open conversation log; both are shut down on exit."""
     if not config.model_path.is_file():
         raise StartupError(
-            f"no model at {config.model_path}; train one with `python -m training` "
-            "or set MODEL_PATH to a checkpoint"
+            f"no model at {config.model_path}; train one with `python -m training` or set MODEL_PATH to a checkpoint"
         )
     try:
         resolve_device(config.device)
@@ -208,15 +208,36 @@ async def _run_discord(config: Config, token: str) -> int:
         async with bot:
             watcher = asyncio.create_task(_stop_bot(stop, bot))
             try:
-                await bot.start(token)
-            except discord.LoginFailure:
-                raise StartupError(
-                    "Discord rejected DISCORD_TOKEN; copy the bot's token again from the Developer Portal "
-                    "(Bot → Reset Token) into .env"
-                ) from None
+                await _log_in(bot, token)
+                await bot.connect()
             finally:
-                watcher.cancel()
+                if stop.is_set():
+                    # The watcher is inside bot.close(); cancelling it would cancel discord.py's own
+                    # closing task, which `async with bot` awaits next.
+                    await watcher
+                else:
+                    watcher.cancel()
     return EXIT_OK
+
+
+async def _log_in(bot: KatheryneBot, token: str) -> None:
+    """Log in (which runs ``setup_hook``), turning what the operator must fix into a StartupError.
+
+    Once logged in, discord.py itself reconnects through network trouble; before that, an unreachable
+    Discord means the machine's network needs fixing, and the service manager restarts Katheryne.
+    """
+    try:
+        await bot.login(token)
+    except discord.LoginFailure:
+        raise StartupError(
+            "Discord rejected DISCORD_TOKEN; copy the bot's token again from the Developer Portal "
+            "(Bot → Reset Token) into .env"
+        ) from None
+    except aiohttp.ClientConnectionError as error:
+        raise StartupError(
+            f"cannot reach Discord ({error}); check this machine's internet connection, DNS and firewall "
+            "(Katheryne needs HTTPS to discord.com)"
+        ) from None
 
 
 async def _stop_bot(stop: asyncio.Event, bot: KatheryneBot) -> None:

@@ -64,6 +64,8 @@ class KatheryneBot(commands.Bot):
     ) -> None:
         """``retrain_settings`` overrides the settings built from ``config`` (tests pass tiny trainings);
         ``options`` go to ``commands.Bot`` (tests pass e.g. ``guild_ready_timeout``)."""
+        # Katheryne never joins voice, so discord.py's warnings about missing voice libraries are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             # No prefix commands: without the message-content intent the bot only sees mentions.
             command_prefix=commands.when_mentioned,

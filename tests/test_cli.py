@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import torch
+from fakediscord import FakeDiscord
 
 from bot.config import Config
 from bot.db import ConversationLog
+
+pytest_plugins = ["fakediscord.fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = {setting.name.upper() for setting in dataclasses.fields(Config)}
@@ -33,18 +40,40 @@ sys.exit(main())
 """
 
 
-def run_bot(tmp_path: Path, *args: str, stdin: str = "", bootstrap: str | None = None, **settings: str) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in ``tmp_path`` (its own .env, if any) with only ``settings`` configured."""
+def at_discord(api_base: str, gateway: str) -> str:
+    """A CLI bootstrap that points discord.py's REST routes and gateway at ``api_base`` and ``gateway``."""
+    return f"""
+import sys
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+Route.BASE = {api_base!r}
+DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL({gateway!r})
+from bot.__main__ import main
+sys.exit(main())
+"""
+
+
+def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a fresh deployment in ``tmp_path``, with only ``settings`` configured."""
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["PYTHONIOENCODING"] = "utf-8"
     env["DATABASE_PATH"] = str(tmp_path / "data" / "katheryne.db")
     env.update(settings)
+    return env
+
+
+def run_bot(
+    tmp_path: Path, *args: str, stdin: str = "", bootstrap: str | None = None, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in ``tmp_path`` (its own .env, if any) with only ``settings`` configured."""
     command = ["-c", bootstrap] if bootstrap else ["-m", "bot"]
     return subprocess.run(
         [sys.executable, *command, *args],
         cwd=tmp_path,
-        env=env,
+        env=bot_env(tmp_path, **settings),
         input=stdin,
         capture_output=True,
         text=True,
@@ -118,15 +147,93 @@ def test_rejected_token_exits_2_without_logging_it(tmp_path: Path, tiny_checkpoi
     assert TOKEN not in result.stdout + result.stderr
 
 
+def test_unreachable_discord_exits_2_with_one_line(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    with socket.socket() as closed:  # a port nothing listens on once the socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    started = time.monotonic()
+
+    result = run_bot(
+        tmp_path,
+        bootstrap=at_discord(f"http://127.0.0.1:{port}/api/v10", f"ws://127.0.0.1:{port}/"),
+        DISCORD_TOKEN=TOKEN,
+        MODEL_PATH=str(tiny_checkpoint),
+        DEVICE="cpu",
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert time.monotonic() - started < 60
+    (complaint,) = [line for line in result.stderr.splitlines() if line.startswith("katheryne:")]
+    assert "cannot reach Discord" in complaint and "internet connection" in complaint
+    assert "Traceback" not in result.stderr
+    assert "voice will NOT be supported" not in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+
+
+async def test_sigterm_while_connected_exits_0_after_answering(
+    tmp_path: Path, tiny_checkpoint: Path, fake_discord: FakeDiscord
+) -> None:
+    database = tmp_path / "data" / "katheryne.db"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        at_discord(fake_discord.api_base, fake_discord.ws_url),
+        cwd=tmp_path,
+        env=bot_env(
+            tmp_path,
+            DISCORD_TOKEN=fake_discord.token,
+            MODEL_PATH=str(tiny_checkpoint),
+            DEVICE="cpu",
+            DEV_GUILD_ID=str(fake_discord.guild.id),
+        ),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    output = asyncio.gather(process.stdout.read(), process.stderr.read())
+    try:
+        await fake_discord.changes.wait_for(
+            lambda: fake_discord.gateway.live_sessions() and fake_discord.guild_commands or process.returncode,
+            60,
+            "the bot to connect and sync its commands",
+        )
+        handle = await fake_discord.slash("ask", {"question": "what element is diluc"})
+        answer = await handle.original(timeout=20)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    stdout, stderr = (part.decode() for part in await output)
+
+    assert process.returncode == 0, stderr
+    assert "received SIGTERM" in stderr
+    assert "Traceback" not in stdout + stderr
+    assert "Pyro" in answer.embed["description"]
+    async with await ConversationLog.open(database) as conversations:
+        assert await conversations.count_conversations() == 1
+    assert not database.with_name(database.name + "-wal").exists()  # the log was closed, not abandoned
+
+
 async def test_export_training_writes_jsonl(tmp_path: Path) -> None:
     async with await ConversationLog.open(tmp_path / "data" / "katheryne.db") as conversations:
         await conversations.log_conversation(
-            guild_id=1, channel_id=2, user_id=3, question="what element is hu tao",
-            answer="Hu Tao's element is Pyro.", model_version="v1", latency_ms=12.0,
+            guild_id=1,
+            channel_id=2,
+            user_id=3,
+            question="what element is hu tao",
+            answer="Hu Tao's element is Pyro.",
+            model_version="v1",
+            latency_ms=12.0,
         )
         wrong = await conversations.log_conversation(
-            guild_id=1, channel_id=2, user_id=3, question="what element is ayaka",
-            answer="Ayaka's element is Pyro.", model_version="v1", latency_ms=12.0,
+            guild_id=1,
+            channel_id=2,
+            user_id=3,
+            question="what element is ayaka",
+            answer="Ayaka's element is Pyro.",
+            model_version="v1",
+            latency_ms=12.0,
         )
         await conversations.record_vote(wrong, user_id=4, vote=-1)
 
