@@ -1,31 +1,32 @@
-"""Genshin Impact game knowledge, read from the `genshin-data` package's English JSON.
+"""Genshin Impact game knowledge, read from the snapshot that `python -m training import-data` writes.
 
-Only the JSON resource is read (not the package's pydantic models), so loading is fast and the
-records here are our own frozen dataclasses. The raw data mixes real values with placeholders
-("???", "None", "-", 0, [null, null]) and a few values that are not what the field promises
-(Tartaglia's region is "Fatui", an organisation). Those become None: an answer we cannot back with
-data is better left out than invented.
+The snapshot (`assistant/data/genshin_db.json.gz`, shipped with the package) holds records that the
+importer has already normalised from genshin-db: plain English text, placeholders ("???", "——",
+"") turned into null, materials matched to their series. Reading it is therefore only a matter of
+turning JSON objects into the frozen dataclasses below, so start-up stays fast and the rules about
+what the raw data means live in one place (training/import_data.py). A snapshot of another game
+version can be used instead by passing its path (the bot's `KNOWLEDGE_PATH` setting).
 """
 
 from __future__ import annotations
 
-import html
+import gzip
 import json
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 ELEMENTS = ("Anemo", "Cryo", "Dendro", "Electro", "Geo", "Hydro", "Pyro")
 WEAPON_TYPES = ("Bow", "Catalyst", "Claymore", "Polearm", "Sword")
-# The nations a character can hail from in this data set; anything else in `region` is dropped.
-REGIONS = ("Mondstadt", "Liyue", "Inazuma", "Sumeru", "Fontaine", "Natlan", "Snezhnaya")
+# The nations a character can hail from; anything else in the data's `region` is dropped.
+REGIONS = ("Mondstadt", "Liyue", "Inazuma", "Sumeru", "Fontaine", "Natlan", "Nod-Krai", "Snezhnaya")
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 NORMAL_ATTACK = "Normal Attack"
 ELEMENTAL_SKILL = "Elemental Skill"
@@ -33,9 +34,16 @@ ELEMENTAL_BURST = "Elemental Burst"
 ALTERNATE_SPRINT = "Alternate Sprint"
 PASSIVE = "Passive Talent"
 
-_DATA_RESOURCE = "min/data_english.min.json"
-_PLACEHOLDERS = {"", "???", "none", "null", "-", "n/a"}
-_PLATFORM_NOTE = re.compile(r'^Effective only on the following platform:\s*"([^"]+)"\s*', re.IGNORECASE)
+TALENT_BOOK = "talent_book"
+WEAPON_MATERIAL = "weapon_material"
+
+# Bumped whenever a record gains, loses or renames a field, so an old snapshot fails loudly.
+SNAPSHOT_FORMAT = 1
+SNAPSHOT_RESOURCE = "genshin_db.json.gz"
+
+
+class SnapshotError(ValueError):
+    """The knowledge snapshot is missing, unreadable or of another format."""
 
 
 @dataclass(frozen=True)
@@ -43,19 +51,35 @@ class Talent:
     """One combat or passive talent.
 
     `kind` is one of NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST, ALTERNATE_SPRINT or PASSIVE.
-    `unlock_ascension` is the ascension phase (1 or 4) that unlocks a passive, None for passives
-    every character has from the start and for combat talents.
+    `id` is genshin-db's slot for it within the character ("combat2", "passive1").
+    `unlock_ascension` is the ascension phase (1 or 4) that unlocks a passive; None for passives a
+    character has from the start and for combat talents.
     """
 
-    id: str
     name: str
     kind: str
     description: str
+    id: str = ""
     unlock_ascension: int | None = None
 
 
 @dataclass(frozen=True)
+class Constellation:
+    level: int  # 1..6
+    name: str
+    effect: str
+
+
+@dataclass(frozen=True)
 class Character:
+    """A playable character. Fields the data leaves blank or fills with a placeholder are None.
+
+    The Traveler appears as Aether and Lumine (element None: they can resonate with several) and
+    once per element they have talents for ("Traveler (Hydro)", id "travelerhydro").
+    Ascension materials are names as the game writes them; `ascension_gem` is the gem's series
+    ("Varunada Lazurite") and `common_material` the lowest tier of the enemy drop.
+    """
+
     id: str
     name: str
     title: str | None
@@ -69,7 +93,17 @@ class Character:
     ascension_stat: str | None
     gender: str | None
     description: str | None
+    voice_actor: str | None  # English
     talents: tuple[Talent, ...]
+    constellations: tuple[Constellation, ...]
+    talent_book: str | None
+    boss_drop: str | None
+    local_specialty: str | None
+    ascension_gem: str | None
+    common_material: str | None
+    weekly_boss_drop: str | None
+    icon_url: str | None
+    release_version: str | None
 
     def talent(self, kind: str) -> Talent | None:
         """The first talent of `kind` (a character has one of each combat kind)."""
@@ -94,11 +128,14 @@ class Weapon:
     name: str
     type: str | None
     rarity: int | None
-    substat: str | None
+    substat: str | None  # None for 1- and 2-star weapons, which have none
     passive_name: str | None
     passive_description: str | None  # refinement 1
-    platform: str | None  # passive only works on this platform (two PlayStation weapons)
     description: str | None
+    ascension_material: str | None  # weapon material series name, e.g. "Guyun"
+    icon_url: str | None
+    release_version: str | None
+    platform: str | None = None  # the passive only works on this platform (two PlayStation weapons)
 
 
 @dataclass(frozen=True)
@@ -110,6 +147,68 @@ class ArtifactSet:
     one_piece: str | None  # the single-circlet "Prayers" sets have only this bonus
     two_piece: str | None
     four_piece: str | None
+    icon_url: str | None
+    release_version: str | None
+
+
+@dataclass(frozen=True)
+class MaterialSeries:
+    """Talent books ("Justice") or weapon ascension materials ("Guyun"), lowest tier first.
+
+    `days` are the weekdays the series' domain offers it, as the data lists them (Sunday is in
+    every series'); `domain` is the domain's name on the map and `region` the nation it lies in.
+    """
+
+    id: str
+    name: str
+    kind: str  # TALENT_BOOK or WEAPON_MATERIAL
+    days: tuple[str, ...]
+    domain: str | None
+    region: str | None
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """Where the knowledge came from, for /help, answer footers and bug reports."""
+
+    source: str  # "genshin-db"
+    package_version: str  # "5.2.12"
+    game_version: str  # "6.7"
+    sha256: str  # of the source data file
+    license: str
+    imported_at: str  # ISO 8601, UTC
+
+
+Record = TypeVar("Record", Character, Weapon, ArtifactSet, MaterialSeries)
+
+
+@dataclass(frozen=True)
+class _Index(Generic[Record]):
+    """Records by id, by name, and by name without spaces or punctuation, all case-insensitive."""
+
+    records: tuple[Record, ...]
+    extra_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def by_key(self) -> dict[str, Record]:
+        index: dict[str, Record] = {}
+        for record in self.records:
+            for name in (record.id, record.name, *self.extra_names.get(record.id, ())):
+                for key in (_normal(name), _compact(name)):
+                    index.setdefault(key, record)  # the first record keeps a shared name
+        return index
+
+    def find(self, key: str) -> Record | None:
+        return self.by_key.get(_normal(key)) or self.by_key.get(_compact(key))
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().replace("_", " ").split())
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -119,16 +218,37 @@ class Knowledge:
     characters: tuple[Character, ...]
     weapons: tuple[Weapon, ...]
     artifact_sets: tuple[ArtifactSet, ...]
+    talent_books: tuple[MaterialSeries, ...]
+    weapon_materials: tuple[MaterialSeries, ...]
+    version: DataVersion
+
+    @cached_property
+    def _indexes(self) -> dict[str, _Index[Any]]:
+        return {
+            "character": _Index(self.characters),
+            "weapon": _Index(self.weapons),
+            "artifact_set": _Index(self.artifact_sets),
+            # A series is also found by any of its items ("Guide to Justice" -> Justice).
+            "talent_book": _Index(self.talent_books, {s.id: s.items for s in self.talent_books}),
+            "weapon_material": _Index(self.weapon_materials, {s.id: s.items for s in self.weapon_materials}),
+        }
 
     def character(self, key: str) -> Character | None:
-        """Character by id ("hu_tao") or name, case-insensitively ("hu tao")."""
-        return _find(self.characters, key)
+        """Character by id ("hutao") or name, case-insensitively ("hu tao", "Hu Tao")."""
+        return self._indexes["character"].find(key)
 
     def weapon(self, key: str) -> Weapon | None:
-        return _find(self.weapons, key)
+        return self._indexes["weapon"].find(key)
 
     def artifact_set(self, key: str) -> ArtifactSet | None:
-        return _find(self.artifact_sets, key)
+        return self._indexes["artifact_set"].find(key)
+
+    def talent_book(self, key: str) -> MaterialSeries | None:
+        """Talent book series by id, name ("Justice") or one of its books ("Guide to Justice")."""
+        return self._indexes["talent_book"].find(key)
+
+    def weapon_material(self, key: str) -> MaterialSeries | None:
+        return self._indexes["weapon_material"].find(key)
 
     def characters_where(
         self,
@@ -138,7 +258,7 @@ class Knowledge:
         region: str | None = None,
         rarity: int | None = None,
     ) -> tuple[Character, ...]:
-        """Characters matching every given attribute, in data order (alphabetical by id)."""
+        """Characters matching every given attribute, in snapshot order (by name)."""
         return tuple(
             c
             for c in self.characters
@@ -155,179 +275,66 @@ class Knowledge:
         return tuple(r for r in REGIONS if r in present)
 
 
-def _find(records: Iterable[Any], key: str) -> Any:
-    wanted = " ".join(key.lower().replace("_", " ").split())
-    for record in records:
-        if wanted in (record.id.replace("_", " "), record.name.lower()):
-            return record
-    return None
-
-
-def clean_text(raw: str | None) -> str | None:
-    """Plain text from the data's HTML-ish descriptions, or None when nothing is left.
-
-    A short line without final punctuation followed by a line break is a heading
-    ("<span>Charged Attack</span><br/>Consumes ..."); it becomes "Charged Attack: Consumes ...".
-    Bullets ("·") are dropped and lines joined with spaces.
-    """
-    if raw is None:
-        return None
-    text = re.sub(r"<br\s*/?>", "\n", raw)
-    text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    lines = [line.strip().lstrip("·").strip() for line in text.split("\n")]
-    lines = [" ".join(line.split()) for line in lines if line.strip()]
-    parts: list[str] = []
-    for index, line in enumerate(lines):
-        is_heading = (
-            index + 1 < len(lines) and len(line.split()) <= 5 and not re.search(r"[.!?:;,)\"]$", line)
-        )
-        parts.append(line + (":" if is_heading else ""))
-    cleaned = " ".join(parts).strip()
-    return None if _is_placeholder(cleaned) else cleaned
-
-
-def _is_placeholder(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip().lower() in _PLACEHOLDERS
-    return False
-
-
-def _text(value: Any) -> str | None:
-    """A real string value, with stray wrapping quotes removed ('"The Red Strings"')."""
-    if _is_placeholder(value) or not isinstance(value, str):
-        return None
-    text = " ".join(value.split())
-    if len(text) > 2 and text[0] == text[-1] == '"' and text.count('"') == 2:
-        text = text[1:-1]
-    return text
-
-
-def _one_of(value: Any, allowed: tuple[str, ...]) -> str | None:
-    text = _text(value)
-    return text if text in allowed else None
-
-
-def _rarity(value: Any) -> int | None:
-    return value if isinstance(value, int) and 1 <= value <= 5 else None
-
-
-def _birthday(value: Any) -> tuple[int, int] | None:
-    """The data stores [day, month]; we keep (month, day) and reject impossible dates."""
-    if not isinstance(value, list) or len(value) != 2:
-        return None
-    day, month = value
-    if not (isinstance(day, int) and isinstance(month, int)):
-        return None
-    days_in_month = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-    if not (1 <= month <= 12 and 1 <= day <= days_in_month[month - 1]):
-        return None
-    return (month, day)
-
-
-def _combat_kind(skill: dict[str, Any]) -> str:
-    """Tell a skill entry's kind from its content; list order alone is not reliable.
-
-    Normal attacks are named "Normal Attack: ...", bursts are the only entries with an
-    "Energy Cost" attribute, alternate sprints (Ayaka, Mona) open with that heading, and what is
-    left is the Elemental Skill. (The Dendro Traveler lists the burst before the skill.)
-    """
-    labels = {attribute.get("label", "") for attribute in skill.get("attributes") or ()}
-    if skill["name"].startswith(NORMAL_ATTACK + ":"):
-        return NORMAL_ATTACK
-    if "Energy Cost" in labels:
-        return ELEMENTAL_BURST
-    if (skill.get("description") or "").startswith(f"<span>{ALTERNATE_SPRINT}</span>"):
-        return ALTERNATE_SPRINT
-    return ELEMENTAL_SKILL
-
-
-def _talents(raw: dict[str, Any]) -> tuple[Talent, ...]:
-    talents: list[Talent] = []
-    for skill in raw.get("skills") or ():
-        kind = _combat_kind(skill)
-        name = skill["name"].removeprefix(NORMAL_ATTACK + ":").strip()
-        talents.append(Talent(skill["id"], name, kind, clean_text(skill.get("description")) or ""))
-    # Keep a canonical order (normal, skill, sprint, burst) whatever order the data uses.
-    order = (NORMAL_ATTACK, ELEMENTAL_SKILL, ALTERNATE_SPRINT, ELEMENTAL_BURST)
-    talents.sort(key=lambda t: order.index(t.kind))
-    for passive in raw.get("passives") or ():
-        level = passive.get("level")
-        talents.append(
-            Talent(
-                passive["id"],
-                _text(passive["name"]) or passive["id"],
-                PASSIVE,
-                clean_text(passive.get("description")) or "",
-                level if level in (1, 4) else None,
-            )
-        )
-    return tuple(talents)
-
-
 def _character(raw: dict[str, Any]) -> Character:
+    birthday = raw["birthday"]
     return Character(
-        id=raw["id"],
-        name=raw["name"],
-        title=_text(raw.get("title")),
-        element=_one_of(raw.get("element"), ELEMENTS),
-        weapon_type=_one_of(raw.get("weapon_type"), WEAPON_TYPES),
-        region=_one_of(raw.get("region"), REGIONS),
-        rarity=_rarity(raw.get("rarity")),
-        birthday=_birthday(raw.get("birthday")),
-        constellation=_text(raw.get("constellation")),
-        affiliation=_text(raw.get("affiliation")),
-        ascension_stat=_text(raw.get("substat")),
-        gender=_text(raw.get("gender")),
-        description=clean_text(raw.get("description")),
-        talents=_talents(raw),
+        **{
+            **raw,
+            "birthday": tuple(birthday) if birthday else None,
+            "talents": tuple(Talent(**t) for t in raw["talents"]),
+            "constellations": tuple(Constellation(**c) for c in raw["constellations"]),
+        }
     )
 
 
-def _weapon(raw: dict[str, Any]) -> Weapon:
-    refinements = raw.get("refinements") or []
-    passive = clean_text(refinements[0].get("desc")) if refinements else None
-    platform = None
-    if passive and (match := _PLATFORM_NOTE.match(passive)):
-        platform = match.group(1)
-        passive = passive[match.end():] or None
-    return Weapon(
-        id=raw["id"],
-        name=raw["name"],
-        type=_one_of(raw.get("type"), WEAPON_TYPES),
-        rarity=_rarity(raw.get("rarity")),
-        substat=_text((raw.get("stats") or {}).get("secondary")),
-        passive_name=_text(raw.get("passive")),
-        passive_description=passive,
-        platform=platform,
-        description=clean_text(raw.get("description")),
-    )
+def _series(raw: dict[str, Any]) -> MaterialSeries:
+    return MaterialSeries(**{**raw, "days": tuple(raw["days"]), "items": tuple(raw["items"])})
 
 
-def _artifact_set(raw: dict[str, Any]) -> ArtifactSet:
-    return ArtifactSet(
-        id=raw["id"],
-        name=raw["name"],
-        min_rarity=_rarity(raw.get("min_rarity")),
-        max_rarity=_rarity(raw.get("max_rarity")),
-        one_piece=clean_text(raw.get("one_pc")),
-        two_piece=clean_text(raw.get("two_pc")),
-        four_piece=clean_text(raw.get("four_pc")),
-    )
+def knowledge_from_snapshot(snapshot: dict[str, Any]) -> Knowledge:
+    """Knowledge from a parsed snapshot; SnapshotError when it is of another format."""
+    found = snapshot.get("format") if isinstance(snapshot, dict) else None
+    if found != SNAPSHOT_FORMAT:
+        raise SnapshotError(
+            f"knowledge snapshot format {found!r} is not the supported {SNAPSHOT_FORMAT}; "
+            "re-run `python -m training import-data` with this version of Katheryne"
+        )
+    try:
+        return Knowledge(
+            characters=tuple(_character(raw) for raw in snapshot["characters"]),
+            weapons=tuple(Weapon(**raw) for raw in snapshot["weapons"]),
+            artifact_sets=tuple(ArtifactSet(**raw) for raw in snapshot["artifact_sets"]),
+            talent_books=tuple(_series(raw) for raw in snapshot["talent_books"]),
+            weapon_materials=tuple(_series(raw) for raw in snapshot["weapon_materials"]),
+            version=DataVersion(**snapshot["version"]),
+        )
+    except (KeyError, TypeError) as error:
+        raise SnapshotError(f"knowledge snapshot is damaged: {error}") from error
 
 
-def knowledge_from_json(data: dict[str, Any]) -> Knowledge:
-    """Build Knowledge from the parsed English data file (split out so tests can feed variants)."""
-    return Knowledge(
-        characters=tuple(_character(raw) for raw in data["characters"]),
-        weapons=tuple(_weapon(raw) for raw in data["weapons"]),
-        artifact_sets=tuple(_artifact_set(raw) for raw in data["artifacts"]),
-    )
+def read_snapshot(path: str | Path | None = None) -> dict[str, Any]:
+    """The parsed snapshot at `path` (gzip or plain JSON), or the one shipped with Katheryne."""
+    if path is None:
+        data = resources.files("assistant").joinpath("data", SNAPSHOT_RESOURCE).read_bytes()
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise SnapshotError(f"cannot read knowledge snapshot {path}: {error.strerror or error}") from error
+    try:
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        return json.loads(data)
+    except (OSError, EOFError, ValueError) as error:
+        raise SnapshotError(f"knowledge snapshot {path or SNAPSHOT_RESOURCE} is not readable JSON: {error}") from error
 
 
-@lru_cache(maxsize=1)
-def load_knowledge() -> Knowledge:
-    """The game knowledge from the installed genshin-data package (parsed once per process)."""
-    resource = resources.files("genshin_data").joinpath(_DATA_RESOURCE)
-    return knowledge_from_json(json.loads(resource.read_text(encoding="utf-8")))
+def load_knowledge(path: str | Path | None = None) -> Knowledge:
+    """The game knowledge from the snapshot at `path`, or the shipped one; parsed once per path."""
+    return _load(None if path is None else str(Path(path).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str | None) -> Knowledge:
+    return knowledge_from_snapshot(read_snapshot(path))
+

@@ -4,6 +4,7 @@
     python -m training build-data           # write training_data.json from the game data
     python -m training evaluate --model models/assistant_best.pt [--quantize]
     python -m training export-onnx --model models/assistant_best.pt --out models/onnx
+    python -m training import-data genshin-db-5.2.12.tgz   # refresh the game data snapshot
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ def train_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    commands = {"build-data": build_data, "evaluate": evaluate_command, "export-onnx": export_onnx}
+    commands = {
+        "build-data": build_data,
+        "evaluate": evaluate_command,
+        "export-onnx": export_onnx,
+        "import-data": import_data_command,
+    }
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])
@@ -115,6 +121,24 @@ def export_onnx(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     paths = export(options.model, options.out)
     print("wrote " + ", ".join(str(path) for path in paths))
+    return 0
+
+
+def import_data_command(argv: list[str]) -> int:
+    from training.import_data import DEFAULT_OUTPUT, import_data
+
+    parser = argparse.ArgumentParser(
+        prog="python -m training import-data",
+        description="Import a genshin-db npm package (`npm pack genshin-db`) into the knowledge snapshot.",
+    )
+    parser.add_argument("path", type=Path, help="the genshin-db .tgz, its unpacked folder, or src/min/data.min.json")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUTPUT,
+                        help="where the snapshot goes (default: the one Katheryne ships)")
+    parser.add_argument("--package-version", help="genshin-db version, when PATH has no package.json")
+    parser.add_argument("--game-version", help="game version, when the package description does not say it")
+    options = parser.parse_args(argv)
+    report = import_data(options.path, options.out, options.package_version, options.game_version)
+    print(report.summary())
     return 0
 
 
