@@ -87,6 +87,8 @@ class InferenceWorker:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self.generate_calls = 0
+        self.batch_observer: Callable[[int], None] | None = None
+        """Called from the worker thread with the size of each batch before it is answered (for metrics)."""
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -143,6 +145,12 @@ class InferenceWorker:
     @property
     def queued(self) -> int:
         return len(self._requests)
+
+    @property
+    def serving(self) -> bool:
+        """Whether the thread is up with a model loaded and still takes questions."""
+        thread = self._thread
+        return thread is not None and thread.is_alive() and self._assistant is not None and not self._stopping
 
     async def ask(self, question: str) -> Answer:
         """Answer one question; batched with whatever else is waiting."""
@@ -208,7 +216,10 @@ class InferenceWorker:
 
     def _answer(self, assistant: Assistant | None, batch: list[_Request]) -> None:
         assert assistant is not None
+        observe = self.batch_observer
         try:
+            if observe is not None:
+                observe(len(batch))
             self.generate_calls += 1
             texts = assistant.answer_batch([request.question for request in batch])
         except Exception as error:  # every caller in the batch gets the error; the thread lives on

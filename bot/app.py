@@ -18,10 +18,12 @@ from typing import Any
 import discord
 from discord.ext import commands, tasks
 
+from assistant.knowledge import load_knowledge
 from assistant.worker import InferenceWorker
 from bot.config import Config
 from bot.db import ConversationLog
 from bot.errors import RESTARTING_MESSAGE, FriendlyError, KatheryneTree
+from bot.metrics import BotMetrics, Health, MetricsServer
 from bot.model_store import ModelStore
 from bot.retrain import RetrainManager, RetrainSettings
 from bot.sync import sync_if_changed
@@ -82,7 +84,14 @@ class KatheryneBot(commands.Bot):
         self.conversation_log = conversation_log
         self.retrain_settings = retrain_settings or retrain_settings_for(config)
         self.model_store = ModelStore(config.model_path)
-        self.retrain = RetrainManager(self.retrain_settings, conversation_log, worker, self.model_store)
+        self.metrics = BotMetrics(worker, data_version=lambda: load_knowledge().version.game_version)
+        worker.batch_observer = self.metrics.batch
+        self.metrics_server: MetricsServer | None = None
+        """Serving /metrics and /healthz while the bot runs, when METRICS_PORT is set."""
+        self.retrain = RetrainManager(
+            self.retrain_settings, conversation_log, worker, self.model_store,
+            on_finished=lambda result: self.metrics.retrain_finished(result.outcome),
+        )
         self._sync_commands = sync_commands
         self._closing = False
         self._in_flight = 0
@@ -98,6 +107,26 @@ class KatheryneBot(commands.Bot):
             self.purge_expired.start()
         if self._sync_commands:
             await self.sync_commands_if_changed()
+        if self.config.metrics_port is not None:
+            await self._serve_metrics(self.config.metrics_port)
+
+    async def _serve_metrics(self, port: int) -> None:
+        server = MetricsServer(self.metrics, self.health, port)
+        try:
+            await server.start()
+        except OSError as error:  # the bot still answers; the operator learns why nothing scrapes
+            log.error("cannot serve metrics on 127.0.0.1:%d (METRICS_PORT): %s", port, error)
+            return
+        self.metrics_server = server
+
+    def health(self) -> Health:
+        """Whether the gateway is connected and the worker serving, right now."""
+        ws = self.ws
+        return Health(
+            gateway_connected=self.is_ready() and not self.is_closed() and ws is not None and ws.open,
+            worker_serving=self.worker.serving,
+            model_version=self.worker.model_version,
+        )
 
     async def sync_commands_if_changed(self) -> bool:
         """Sync slash commands to DEV_GUILD_ID (or globally) if they changed since the last sync.
@@ -164,6 +193,8 @@ class KatheryneBot(commands.Bot):
                 await self.retrain.cancel("Katheryne was shut down")
         self.purge_expired.cancel()
         await super().close()
+        if self.metrics_server is not None:
+            await self.metrics_server.stop()
 
 
 def create_bot(

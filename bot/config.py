@@ -96,6 +96,10 @@ class Config:
     """Least time between two edits of a retrain's progress message; Discord allows about five
     message edits per five seconds in a channel."""
 
+    metrics_port: int | None = None
+    """Serve Prometheus metrics (/metrics) and a health check (/healthz) on 127.0.0.1 at this port;
+    None (the default) serves neither. 0 picks a free port (for tests)."""
+
     @property
     def command_sync_path(self) -> Path:
         """Where the hash of the last synced command tree lives: next to the database."""
@@ -149,6 +153,7 @@ class _Parser:
             retrain_progress_seconds=self._get(
                 "RETRAIN_PROGRESS_SECONDS", _float_at_least(1), defaults.retrain_progress_seconds
             ),
+            metrics_port=self._get("METRICS_PORT", _int_between(1, 65535), None),
         )
         if config.retrain_epochs > config.retrain_max_epochs:
             self.problems.append(

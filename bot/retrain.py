@@ -24,7 +24,7 @@ import logging
 import shutil
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -116,9 +116,17 @@ class RetrainManager:
     """Starts, watches, gates, promotes and cancels retrains; the Discord cog's only entry point."""
 
     def __init__(
-        self, settings: RetrainSettings, log: ConversationLog, worker: InferenceWorker, store: ModelStore
+        self,
+        settings: RetrainSettings,
+        log: ConversationLog,
+        worker: InferenceWorker,
+        store: ModelStore,
+        *,
+        on_finished: Callable[[RetrainResult], None] | None = None,
     ) -> None:
+        """``on_finished`` is called with every retrain's result as it is recorded (for metrics)."""
         self._settings = settings
+        self._on_finished = on_finished
         self._log = log
         self._worker = worker
         self._store = store
@@ -260,6 +268,8 @@ class RetrainManager:
             "retrain %d %s: %s", job.id, result.outcome, result.reason
         )
         job.finish(result)
+        if self._on_finished is not None:
+            self._on_finished(result)
         await reporter.stage("finished")
 
     async def _attempt(
