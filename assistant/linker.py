@@ -1,0 +1,458 @@
+"""Entity linking: which characters, weapons, artifact sets and materials a question is about.
+
+Players type names every way but the game's: lowercase, without apostrophes or spaces ("hutaos"),
+by one part ("kazuha"), by title ("Eclipsing Star"), by nickname ("childe"), with typos
+("ningguan"), two at a time, or after an unrelated item. The linker indexes, per entity, the forms
+that identify it exactly, matches word spans of the question against them exactly and then with a
+length-aware edit-distance cutoff, and keeps the best non-overlapping spans.
+
+What links (each exact form is a key with its own base score):
+
+- the full name (100); a name whose only words are common English words ("Rust") links only when
+  typed exactly, never by typo;
+- a character's title and constellation name (96, 95) unless it is one common word;
+- a name part, a single word or a run of words of the name, when no other entity's name contains
+  it, it is not a common English word and it starts and ends on a real word ("ayato", "homa",
+  "calamity queller"; never "staff", "of", "jade", "wolf") (94);
+- the hand-kept community nicknames of `assistant.nicknames` (97) and the moderators' aliases (97).
+
+Typos: a span of 1-6 words (stopwords at its edges never) is compared, without spaces and
+apostrophes, with the keys by optimal-string-alignment distance (a swap of two letters is one
+edit). The edits allowed grow with the key's length: none up to 4 letters, 1 up to 7, 2 up to 12,
+3 beyond. A span that is a common English word never fuzzy-matches ("list" is not "Lisa").
+
+Made-up names: a match whose neighbouring word looks like the rest of a name (capitalised, not a
+common word, and itself linked to nothing) is dropped: "Tomas the Gatekeeper", "Amber Windmere"
+and "Xiao Brindell" link nothing. Lowercase made-up names cannot be told from a real name plus a
+misspelt word, so "amber windmere" still links Amber; the benchmark measures both.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from assistant.knowledge import Knowledge
+from assistant.nicknames import NICKNAMES
+
+log = logging.getLogger(__name__)
+
+KINDS = ("character", "weapon", "artifact_set", "talent_book", "weapon_material")
+
+NAME_SCORE = 100.0
+NICKNAME_SCORE = 97.0
+TITLE_SCORE = 96.0
+CONSTELLATION_SCORE = 95.0
+PART_SCORE = 94.0
+FUZZY_PENALTY = 4.0
+"""A typo'd match scores below every exact one: base - FUZZY_PENALTY - 100 * edits / key length."""
+
+
+def _word_list(name: str) -> frozenset[str]:
+    """Words of a list in assistant/wordlists ("#" starts a comment)."""
+    text = resources.files("assistant").joinpath("wordlists", name).read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() for word in line.split("#")[0].split())
+
+
+MAX_SPAN_WORDS = 6
+MIN_PART_LENGTH = 4
+
+STOPWORDS = _word_list("stopwords.txt")
+COMMON_WORDS = STOPWORDS | _word_list("common_words.txt")
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Words that join the parts of a name ("Tomas the Gatekeeper", "Ludwig von Brandt").
+_NAME_JOINERS = frozenset({"the", "of", "von", "van", "de", "der", "da", "la", "le", "del"})
+_NO_MATCH = np.iinfo(np.int32).max
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Something the game data has facts about; `key` is "kind:id" ("character:furina")."""
+
+    key: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Where a question names an entity: `question[start:end] == text`; `score` is 0..100."""
+
+    entity: Entity
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class _Word:
+    norm: str
+    start: int
+    end: int
+    capitalised: bool
+    sentence_start: bool
+
+
+@dataclass(frozen=True)
+class _Target:
+    entity: Entity
+    score: float
+    fuzzy: bool
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    entity: Entity
+    first: int  # index of the span's first word
+    stop: int  # index after its last word
+    score: float
+
+
+def fold(text: str) -> str:
+    """Lowercase, accents off ("Kätzlein" -> "katzlein"), possessive "'s" and apostrophes off."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _POSSESSIVE.sub("", plain).replace("'", "").replace("’", "")
+
+
+def _words(text: str) -> list[_Word]:
+    words = []
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        norm = fold(raw)
+        if norm:
+            before = text[: match.start()]
+            words.append(
+                _Word(
+                    norm=norm,
+                    start=match.start(),
+                    end=match.end(),
+                    capitalised=raw[0].isupper() and not raw.isupper(),
+                    sentence_start=not before.strip() or bool(_SENTENCE_END.search(before)),
+                )
+            )
+    return words
+
+
+def _key(words: Iterable[str]) -> str:
+    return "".join(words)
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(word.norm for word in _words(name))
+
+
+def _allowed_edits(length: int) -> int:
+    if length <= 4:
+        return 0
+    if length <= 7:
+        return 1
+    if length <= 12:
+        return 2
+    return 3
+
+
+def _records(knowledge: Knowledge) -> Iterator[tuple[str, Any]]:
+    yield from (("character", record) for record in knowledge.characters)
+    yield from (("weapon", record) for record in knowledge.weapons)
+    yield from (("artifact_set", record) for record in knowledge.artifact_sets)
+    yield from (("talent_book", record) for record in knowledge.talent_books)
+    yield from (("weapon_material", record) for record in knowledge.weapon_materials)
+
+
+class _KeyTable:
+    """Collects exact forms; a form claimed by two entities at the same level links neither."""
+
+    def __init__(self) -> None:
+        self.claims: dict[str, dict[float, set[Entity]]] = defaultdict(lambda: defaultdict(set))
+        self.fuzzy: dict[str, bool] = {}
+
+    def add(self, words: tuple[str, ...], entity: Entity, score: float) -> None:
+        key = _key(words)
+        if not key:
+            return
+        self.claims[key][score].add(entity)
+        # Forms made only of common words ("Rust", "Wolf Boy") link as typed, never by typo.
+        typo_safe = len(key) > 4 and not all(word in COMMON_WORDS for word in words)
+        self.fuzzy[key] = self.fuzzy.get(key, False) or typo_safe
+
+    def targets(self, kind_rank: Mapping[str, int]) -> dict[str, _Target]:
+        table = {}
+        for key, levels in self.claims.items():
+            best = max(levels)
+            entities = levels[best]
+            if len(entities) > 1 and best == NAME_SCORE:
+                # Two kinds sharing a name: the more specific record (a character) wins.
+                entities = {min(entities, key=lambda e: kind_rank[e.kind])}
+            if len(entities) == 1:
+                table[key] = _Target(next(iter(entities)), best, self.fuzzy[key])
+        return table
+
+
+class EntityLinker:
+    """Links the entities a question names; see the module docstring for what links and why."""
+
+    def __init__(self, knowledge: Knowledge, aliases: Mapping[str, str] | None = None) -> None:
+        self._entities: dict[str, Entity] = {}
+        table = _KeyTable()
+        names: dict[Entity, tuple[str, ...]] = {}
+        for kind, record in _records(knowledge):
+            entity = Entity(f"{kind}:{record.id}", kind, record.name)
+            self._entities[entity.key] = entity
+            names[entity] = _name_words(record.name)
+            table.add(names[entity], entity, NAME_SCORE)
+            for phrase, score in (
+                (getattr(record, "title", None), TITLE_SCORE),
+                (getattr(record, "constellation", None), CONSTELLATION_SCORE),
+            ):
+                words = _name_words(phrase or "")
+                if words and not (len(words) == 1 and words[0] in COMMON_WORDS):
+                    table.add(words, entity, score)
+        for part, entity in _unique_parts(names):
+            table.add(part, entity, PART_SCORE)
+        by_name: dict[str, Entity] = {}
+        for entity in reversed(list(self._entities.values())):  # the first of a shared name wins
+            by_name[fold(entity.name)] = entity
+        nicknames = [
+            (_name_words(nickname), by_name[fold(name)])
+            for nickname, name in NICKNAMES.items()
+            if fold(name) in by_name
+        ]
+        for words, entity in nicknames:
+            table.add(words, entity, NICKNAME_SCORE)
+        self._exact = table.targets({kind: rank for rank, kind in enumerate(KINDS)})
+        self._vocabulary = frozenset({word for words in names.values() for word in words} | set(self._exact))
+        fuzzy_keys = [key for key, target in self._exact.items() if target.fuzzy]
+        self._fuzzy_keys = fuzzy_keys
+        self._fuzzy_allowed = np.array([_allowed_edits(len(key)) for key in fuzzy_keys], dtype=np.int32)
+        self._max_span = MAX_SPAN_WORDS
+        self._completions = [(_key(words), words, entity) for entity, words in names.items()]
+        self._completions += [(_key(words), words, entity) for words, entity in nicknames]
+        self._aliases: dict[str, Entity] = {}
+        self.set_aliases(aliases or {})
+
+    # Lookups
+
+    def entity(self, key: str) -> Entity | None:
+        """The entity with this key ("character:furina"), or None."""
+        return self._entities.get(key)
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity the linker knows, in knowledge order."""
+        return tuple(self._entities.values())
+
+    # Aliases
+
+    def set_aliases(self, aliases: Mapping[str, str]) -> None:
+        """Replace the moderators' aliases (nickname -> entity key) in one assignment.
+
+        The table is built aside and swapped in whole, so a linking thread sees the old table or
+        the new one, never half of each. Aliases naming an unknown entity are skipped with a log
+        line (the data may have dropped it).
+        """
+        table: dict[str, Entity] = {}
+        for nickname, key in aliases.items():
+            entity = self._entities.get(key)
+            alias_key = _key(_name_words(nickname))
+            if entity is None:
+                log.warning("alias %r names unknown entity %r; ignored", nickname, key)
+            elif alias_key:
+                table[alias_key] = entity
+        self._aliases = table
+
+    def shadowed_by(self, nickname: str) -> Entity | None:
+        """The entity that `nickname` already links to exactly, by name, part, title or nickname.
+
+        A moderator alias with such text would take a real name away from its entity.
+        """
+        target = self._exact.get(_key(_name_words(nickname)))
+        return target.entity if target is not None else None
+
+    # Linking
+
+    def link(self, question: str) -> list[Mention]:
+        """The entities `question` names, in question order, as best non-overlapping spans."""
+        words = self._canonical(_words(question))
+        if not words:
+            return []
+        aliases = self._aliases  # one read: a concurrent swap cannot change it mid-question
+        candidates = self._exact_candidates(words, aliases)
+        candidates += self._fuzzy_candidates(words, candidates)
+        linked_words = {i for c in candidates for i in range(c.first, c.stop)}
+        candidates = [c for c in candidates if not self._inside_made_up_name(c, words, linked_words)]
+        chosen: list[_Candidate] = []
+        taken: set[int] = set()
+        for candidate in sorted(_widest_first(candidates), key=lambda c: (-c.score, -(c.stop - c.first), c.first)):
+            span = set(range(candidate.first, candidate.stop))
+            if not span & taken:
+                chosen.append(candidate)
+                taken |= span
+        chosen.sort(key=lambda c: c.first)
+        mentions = []
+        for c in chosen:
+            start, end = words[c.first].start, words[c.stop - 1].end
+            mentions.append(Mention(c.entity, start, end, question[start:end], round(float(c.score), 1)))
+        return mentions
+
+    def _canonical(self, words: list[_Word]) -> list[_Word]:
+        """Words with a plural or possessive "s" dropped where that makes a known name word
+        ("kazuhas" -> "kazuha", "wolfs" -> "wolf")."""
+        out = []
+        for word in words:
+            norm = word.norm
+            if norm not in self._vocabulary and norm.endswith("s") and norm[:-1] in self._vocabulary:
+                word = _Word(norm[:-1], word.start, word.end, word.capitalised, word.sentence_start)
+            out.append(word)
+        return out
+
+    def _spans(self, count: int) -> Iterator[tuple[int, int]]:
+        for first in range(count):
+            for stop in range(first + 1, min(count, first + self._max_span) + 1):
+                yield first, stop
+
+    def _exact_candidates(self, words: list[_Word], aliases: Mapping[str, Entity]) -> list[_Candidate]:
+        found = []
+        for first, stop in self._spans(len(words)):
+            key = _key(w.norm for w in words[first:stop])
+            target = self._exact.get(key)
+            if target is not None:
+                found.append(_Candidate(target.entity, first, stop, target.score))
+            elif (entity := aliases.get(key)) is not None:
+                found.append(_Candidate(entity, first, stop, NICKNAME_SCORE))
+        return found
+
+    def _fuzzy_candidates(self, words: list[_Word], exact: list[_Candidate]) -> list[_Candidate]:
+        covered = {i for c in exact for i in range(c.first, c.stop)}
+        spans, queries = [], []
+        for first, stop in self._spans(len(words)):
+            span = words[first:stop]
+            if span[0].norm in STOPWORDS or span[-1].norm in STOPWORDS:
+                continue
+            if all(i in covered for i in range(first, stop)):
+                continue
+            if stop - first == 1 and (span[0].norm in COMMON_WORDS or any(ch.isdigit() for ch in span[0].norm)):
+                continue
+            spans.append((first, stop))
+            queries.append(_key(w.norm for w in span))
+        if not queries or not self._fuzzy_keys:
+            return []
+        distances = process.cdist(
+            queries, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=3, dtype=np.int32, workers=1
+        )
+        distances = np.where(distances <= self._fuzzy_allowed[None, :], distances, _NO_MATCH)
+        found = []
+        for row in np.nonzero(distances.min(axis=1) != _NO_MATCH)[0]:
+            first, stop = spans[row]
+            best = None
+            for column in np.nonzero(distances[row] == distances[row].min())[0]:
+                key = self._fuzzy_keys[column]
+                target = self._exact[key]
+                score = target.score - FUZZY_PENALTY - 100.0 * distances[row, column] / len(key)
+                if best is None or score > best.score:
+                    best = _Candidate(target.entity, first, stop, score)
+            if best is not None:
+                found.append(best)
+        return found
+
+    def _inside_made_up_name(self, candidate: _Candidate, words: list[_Word], linked: set[int]) -> bool:
+        """True when a neighbouring word continues the match into a longer name that links to
+        nothing ("Amber Windmere", "Tomas the Gatekeeper")."""
+        for index, step in ((candidate.first - 1, -1), (candidate.stop, 1)):
+            if 0 <= index < len(words) and words[index].norm in _NAME_JOINERS:
+                index += step
+            if 0 <= index < len(words) and self._looks_like_name(words[index]) and index not in linked:
+                return True
+        return False
+
+    def _looks_like_name(self, word: _Word) -> bool:
+        return (
+            word.capitalised
+            and word.norm not in COMMON_WORDS
+            and word.norm not in self._vocabulary
+            and not any(ch.isdigit() for ch in word.norm)
+        )
+
+    # Autocomplete
+
+    def complete(self, text: str, limit: int = 25) -> list[Entity]:
+        """Entities whose name (or nickname, or alias) fits what was typed so far, best first.
+
+        Names that start with the text come first, then names with a word that starts with it,
+        then fuzzy matches; an empty text lists entities in knowledge order.
+        """
+        typed_words = _name_words(text)
+        typed = _key(typed_words)
+        if not typed:
+            return list(self._entities.values())[:limit]
+        rows = self._completions + [(key, (key,), entity) for key, entity in self._aliases.items()]
+        ranked: dict[Entity, float] = {}
+
+        def offer(entity: Entity, rank: float) -> None:
+            if rank > ranked.get(entity, -1.0):
+                ranked[entity] = rank
+
+        for key, words, entity in rows:
+            if key.startswith(typed):
+                offer(entity, 300 - len(key) / 100)
+            elif any(_key(words[i:]).startswith(typed) for i in range(1, len(words))):
+                offer(entity, 200 - len(key) / 100)
+        if len(ranked) < limit and len(typed) >= 3:
+            keys = [key for key, _, _ in rows]
+            for _, score, index in process.extract(
+                typed, keys, scorer=fuzz.partial_ratio, score_cutoff=85, limit=limit * 2
+            ):
+                offer(rows[index][2], score)
+        return sorted(ranked, key=lambda e: -ranked[e])[:limit]
+
+
+def _widest_first(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Each candidate scored at least as high as any candidate of the same entity inside its span,
+    so "thriling tales of dragon slayers" (a typo'd full name) beats its exact part "tales of
+    dragon slayers"."""
+    lifted = []
+    for outer in candidates:
+        score = max(
+            inner.score
+            for inner in candidates
+            if inner.entity == outer.entity and outer.first <= inner.first and inner.stop <= outer.stop
+        )
+        lifted.append(_Candidate(outer.entity, outer.first, outer.stop, score))
+    return lifted
+
+
+def _unique_parts(names: Mapping[Entity, tuple[str, ...]]) -> Iterator[tuple[tuple[str, ...], Entity]]:
+    """Runs of a name's words that no other entity's name contains and that are not ordinary
+    words: "ayato" (Kamisato Ayato), "homa" (Staff of Homa), "calamity queller"."""
+    runs: dict[Entity, set[tuple[str, ...]]] = {}
+    for entity, words in names.items():
+        runs[entity] = {
+            words[first:stop]
+            for first in range(len(words))
+            for stop in range(first + 1, len(words) + 1)
+            if (stop - first) < len(words)
+        }
+    owners = Counter(run for entity_runs in runs.values() for run in entity_runs)
+    for entity, entity_runs in runs.items():
+        for run in entity_runs:
+            if owners[run] != 1 or run[0] in STOPWORDS or run[-1] in STOPWORDS:
+                continue
+            if len(run) == 1 and (len(run[0]) < MIN_PART_LENGTH or run[0] in COMMON_WORDS):
+                continue
+            if len(run) > 1 and all(word in COMMON_WORDS for word in run):
+                continue
+            yield run, entity
