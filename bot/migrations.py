@@ -101,6 +101,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        version=2,
+        description="moderators' entity aliases",
+        statements=(
+            # One alias per nickname across every server: the linker the aliases feed is shared.
+            """
+            CREATE TABLE aliases (
+                nickname   TEXT    PRIMARY KEY,
+                entity_key TEXT    NOT NULL,
+                guild_id   INTEGER,
+                added_by   INTEGER NOT NULL,
+                added_at   TEXT    NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
