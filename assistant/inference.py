@@ -1,7 +1,13 @@
-"""Answering questions with a trained checkpoint: the API the bot, the console and scripts use."""
+"""Answering questions with a trained checkpoint: the API the bot, the console and scripts use.
+
+A question is answered in three steps: the entity linker finds what it is about, the facts of
+those entities are serialised after the question, and the model reads both and writes the answer,
+copying names and values from the facts. New game data therefore answers without retraining.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +16,48 @@ from torch.nn.utils.rnn import pad_sequence
 
 from assistant.checkpoint import load_checkpoint
 from assistant.device import resolve_device
+from assistant.facts import FactSerializer, Source
+from assistant.knowledge import Knowledge, load_knowledge
+from assistant.linker import EntityLinker
 from assistant.model import GenshinAssistant
 from assistant.tokenizer import PAD, Vocab
 
 MAX_LENGTH = 64
+MAX_ENTITIES = 2
 DEFAULT_MODEL_PATH = Path("models/assistant_best.pt")
 
 
+@dataclass(frozen=True)
+class Reply:
+    """An answer and the keys of the entities it was read from, in question order."""
+
+    text: str
+    entities: tuple[str, ...]
+
+
+class Reader:
+    """Question -> what the model reads: linked entities, then their facts."""
+
+    def __init__(self, knowledge: Knowledge, linker: EntityLinker | None = None) -> None:
+        self.knowledge = knowledge
+        self.linker = linker or EntityLinker(knowledge)
+        self.serializer = FactSerializer(knowledge)
+
+    def entity_keys(self, question: str) -> tuple[str, ...]:
+        """Distinct linked entities in question order, at most MAX_ENTITIES (the last ones: an
+        item mentioned first in passing is less likely the subject than the one asked about)."""
+        keys: list[str] = []
+        for mention in self.linker.link(question):
+            if mention.entity.key not in keys:
+                keys.append(mention.entity.key)
+        return tuple(keys[-MAX_ENTITIES:])
+
+    def source(self, question: str) -> Source:
+        return self.serializer.source(question, self.entity_keys(question))
+
+
 class Assistant:
-    """A loaded model plus its vocabulary; turns question strings into answer strings."""
+    """A loaded model, its vocabulary and the reader; turns question strings into answers."""
 
     def __init__(
         self,
@@ -26,19 +65,27 @@ class Assistant:
         vocab: Vocab,
         meta: dict[str, Any] | None = None,
         *,
+        reader: Reader | None = None,
         beam_size: int = 1,
         max_length: int = MAX_LENGTH,
     ) -> None:
         self.model = model.eval()
         self.vocab = vocab
         self.meta = dict(meta or {})
+        self.reader = reader or Reader(load_knowledge())
         self.beam_size = beam_size
         self.max_length = max_length
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_MODEL_PATH, device: str = "auto", beam_size: int = 1) -> Assistant:
+    def load(
+        cls,
+        path: str | Path = DEFAULT_MODEL_PATH,
+        device: str = "auto",
+        beam_size: int = 1,
+        reader: Reader | None = None,
+    ) -> Assistant:
         checkpoint = load_checkpoint(path, resolve_device(device))
-        return cls(checkpoint.model, checkpoint.vocab, checkpoint.meta, beam_size=beam_size)
+        return cls(checkpoint.model, checkpoint.vocab, checkpoint.meta, reader=reader, beam_size=beam_size)
 
     @property
     def version(self) -> str:
@@ -48,26 +95,36 @@ class Assistant:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
-    def encode_question(self, question: str) -> list[int]:
-        """Token ids of a question; words the model never saw become <UNK>, long input is truncated."""
-        if not isinstance(question, str) or not question.strip():
-            raise ValueError("the question is empty")
-        ids = self.vocab.encode(question, max_length=self.max_length)
-        if not ids:
-            raise ValueError("the question has no words to read")
-        return ids
-
     def answer(self, question: str) -> str:
-        return self.answer_batch([question])[0]
+        return self.reply_batch([question])[0].text
 
     def answer_batch(self, questions: list[str]) -> list[str]:
         """Answers in the order of `questions`, generated in one batched pass."""
+        return [reply.text for reply in self.reply_batch(questions)]
+
+    def reply_batch(self, questions: list[str]) -> list[Reply]:
+        """Answers with their entities, in the order of `questions`, generated in one batched pass."""
         if not questions:
             return []
-        encoded = [torch.tensor(self.encode_question(q), dtype=torch.long) for q in questions]
-        queries = pad_sequence(encoded, batch_first=True, padding_value=PAD).to(self.device)
-        generated = self.model.generate(queries, max_length=self.max_length, beam_size=self.beam_size)
-        return [self.vocab.decode(ids) for ids in generated]
+        for question in questions:
+            if not isinstance(question, str) or not question.strip():
+                raise ValueError("the question is empty")
+        sources = [self.reader.source(question) for question in questions]
+        encoded = [self.vocab.encode_source(source.pieces) for source in sources]
+        queries = pad_sequence([torch.tensor(ids) for ids, _, _ in encoded], batch_first=True, padding_value=PAD)
+        extended = pad_sequence([torch.tensor(ext) for _, ext, _ in encoded], batch_first=True, padding_value=PAD)
+        oov_count = max(len(oovs) for _, _, oovs in encoded)
+        generated = self.model.generate(
+            queries.to(self.device),
+            max_length=self.max_length,
+            beam_size=self.beam_size,
+            source_ids=extended.to(self.device),
+            oov_count=oov_count,
+        )
+        return [
+            Reply(self.vocab.decode(ids, source.pieces, oovs), source.entities)
+            for ids, source, (_, _, oovs) in zip(generated, sources, encoded)
+        ]
 
 
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> Assistant:
@@ -79,4 +136,6 @@ def generate_response(model: Assistant, query: str, max_length: int = MAX_LENGTH
     """Answer one question (seed API)."""
     if max_length == model.max_length:
         return model.answer(query)
-    return Assistant(model.model, model.vocab, model.meta, beam_size=model.beam_size, max_length=max_length).answer(query)
+    return Assistant(
+        model.model, model.vocab, model.meta, reader=model.reader, beam_size=model.beam_size, max_length=max_length
+    ).answer(query)

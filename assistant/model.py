@@ -4,6 +4,13 @@
 encoder, a 2-layer LSTM decoder fed with the token embedding plus the attention context, additive
 (MLP) attention over [decoder state; encoder output] and an MLP output head.
 
+Built with `copy=True` it adds one layer, the pointer-generator gate of See et al. (2017): at each
+step `p_gen = sigmoid(W [context; decoder state; input embedding] + b)` mixes the output head's
+distribution (weight `p_gen`) with the attention distribution over the source tokens (weight
+`1 - p_gen`), added onto each source token's id. Source words outside the vocabulary have ids
+after it (the extended vocabulary, see `Vocab.encode_source`), so the decoder can write names it
+never learned. Without the gate the model is the seed model, parameter for parameter.
+
 The attention math is the seed's, computed more cheaply: the first attention layer is linear, so
 `W [d; e] + b == W_d d + (W_e e + b)`. The encoder half (`W_e e + b`) is projected once per batch,
 and each decoder step only projects its own state. Padded encoder positions are masked out.
@@ -11,7 +18,6 @@ and each decoder step only projects its own state. Padded encoder positions are 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
@@ -19,7 +25,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from assistant.tokenizer import EOS, PAD, SOS
+from assistant.tokenizer import EOS, PAD, SOS, UNK
 
 LSTMState = tuple[Tensor, Tensor]
 
@@ -32,8 +38,9 @@ class ModelConfig:
     embedding_dim: int = 128
     hidden_dim: int = 256
     dropout: float = 0.1
+    copy: bool = False
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | bool]:
         return asdict(self)
 
 
@@ -46,12 +53,26 @@ class Encoded(NamedTuple):
     state: LSTMState  # each [layers, B, 2H]: initial decoder state
 
 
+class Step(NamedTuple):
+    """One decoder step's results."""
+
+    output: Tensor  # [B, 2H]: top decoder layer's new state
+    state: LSTMState
+    context: Tensor  # [B, 2H]: the attention context this step read
+    attention: Tensor  # [B, S]: the attention weights behind it
+
+
 class GenshinAssistant(nn.Module):
     def __init__(
-        self, vocab_size: int, embedding_dim: int = 128, hidden_dim: int = 256, dropout: float = 0.1
+        self,
+        vocab_size: int,
+        embedding_dim: int = 128,
+        hidden_dim: int = 256,
+        dropout: float = 0.1,
+        copy: bool = False,
     ) -> None:
         super().__init__()
-        self.config = ModelConfig(vocab_size, embedding_dim, hidden_dim, dropout)
+        self.config = ModelConfig(vocab_size, embedding_dim, hidden_dim, dropout, copy)
         self.embedding = nn.Embedding(vocab_size, embedding_dim)
         self.dropout = nn.Dropout(dropout)
         self.encoder = nn.LSTM(
@@ -66,10 +87,12 @@ class GenshinAssistant(nn.Module):
         self.output = nn.Sequential(
             nn.Linear(hidden_dim * 2, hidden_dim), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden_dim, vocab_size)
         )
+        if copy:
+            self.copy_gate = nn.Linear(hidden_dim * 4 + embedding_dim, 1)
 
     @classmethod
     def from_config(cls, config: ModelConfig) -> GenshinAssistant:
-        return cls(config.vocab_size, config.embedding_dim, config.hidden_dim, config.dropout)
+        return cls(config.vocab_size, config.embedding_dim, config.hidden_dim, config.dropout, config.copy)
 
     # -- encoder and attention ------------------------------------------------------------------
 
@@ -90,18 +113,18 @@ class GenshinAssistant(nn.Module):
         layers2, batch, hidden = state.shape
         return state.view(layers2 // 2, 2, batch, hidden).transpose(1, 2).reshape(layers2 // 2, batch, 2 * hidden)
 
-    def attend(self, decoder_state: Tensor, encoded: Encoded) -> Tensor:
-        """Context vector [B, 2H] for the top decoder layer's state [B, 2H]."""
+    def attend(self, decoder_state: Tensor, encoded: Encoded) -> tuple[Tensor, Tensor]:
+        """Context vector [B, 2H] and attention weights [B, S] for the top decoder layer's state [B, 2H]."""
         first = self.attention[0]
         query = nn.functional.linear(decoder_state, first.weight[:, : self.config.hidden_dim * 2])
         hidden = self.attention[2](self.attention[1](encoded.keys + query.unsqueeze(1)))
         scores = self.attention[3](hidden).squeeze(-1)
         scores = scores.masked_fill(~encoded.mask, float("-inf"))
         weights = torch.softmax(scores.float(), dim=-1).to(encoded.outputs.dtype)
-        return torch.bmm(weights.unsqueeze(1), encoded.outputs).squeeze(1)
+        return torch.bmm(weights.unsqueeze(1), encoded.outputs).squeeze(1), weights
 
-    def decode_step(self, embedded: Tensor, state: LSTMState, encoded: Encoded) -> tuple[Tensor, LSTMState]:
-        """One decoder step from an embedded token [B, E]; returns the top-layer output [B, 2H]."""
+    def decode_step(self, embedded: Tensor, state: LSTMState, encoded: Encoded) -> Step:
+        """One decoder step from an embedded token [B, E]."""
         return self._decoder_cells(self._embedding_gates(embedded), state, encoded)
 
     def _embedding_gates(self, embedded: Tensor) -> Tensor:
@@ -113,7 +136,7 @@ class GenshinAssistant(nn.Module):
         weight = lstm.weight_ih_l0[:, : self.config.embedding_dim]
         return nn.functional.linear(embedded, weight, lstm.bias_ih_l0 + lstm.bias_hh_l0)
 
-    def _decoder_cells(self, embedding_gates: Tensor, state: LSTMState, encoded: Encoded) -> tuple[Tensor, LSTMState]:
+    def _decoder_cells(self, embedding_gates: Tensor, state: LSTMState, encoded: Encoded) -> Step:
         """The decoder LSTM (same weights and math as `self.decoder`) unrolled by one step.
 
         Written out cell by cell so the embedding share of the gates can be precomputed; the
@@ -121,7 +144,7 @@ class GenshinAssistant(nn.Module):
         """
         lstm = self.decoder
         hidden, cell = state
-        context = self.attend(hidden[-1], encoded)
+        context, attention = self.attend(hidden[-1], encoded)
         gates = (
             embedding_gates
             + nn.functional.linear(context, lstm.weight_ih_l0[:, self.config.embedding_dim :])
@@ -132,29 +155,87 @@ class GenshinAssistant(nn.Module):
         gates = nn.functional.linear(layer_input, lstm.weight_ih_l1, lstm.bias_ih_l1 + lstm.bias_hh_l1)
         gates = gates + nn.functional.linear(hidden[1], lstm.weight_hh_l1)
         hidden1, cell1 = _lstm_cell(gates, cell[1])
-        return hidden1, (torch.stack([hidden0, hidden1]), torch.stack([cell0, cell1]))
+        return Step(hidden1, (torch.stack([hidden0, hidden1]), torch.stack([cell0, cell1])), context, attention)
 
     # -- training ---------------------------------------------------------------------------------
 
-    def forward(self, queries: Tensor, responses: Tensor) -> Tensor:
-        """Teacher-forced logits [B, T-1, V]; `responses` start with <SOS>, logits[:, t] predicts responses[:, t+1]."""
+    def forward(self, queries: Tensor, responses: Tensor, source_ids: Tensor | None = None, oov_count: int = 0) -> Tensor:
+        """Teacher-forced log-probabilities [B, T-1, V + oov_count].
+
+        `responses` start with <SOS>; position t predicts responses[:, t+1]. A copying model also
+        needs `source_ids`, the queries in extended ids, and how many extended ids the batch uses.
+        """
         encoded = self.encode(queries)
-        gates = self._embedding_gates(self.dropout(self.embedding(responses[:, :-1])))
+        embedded = self.dropout(self.embedding(self.known(responses[:, :-1])))
+        gates = self._embedding_gates(embedded)
         state = encoded.state
-        outputs = []
-        for step in range(gates.size(1)):
-            output, state = self._decoder_cells(gates[:, step], state, encoded)
-            outputs.append(output)
+        steps = []
+        for position in range(gates.size(1)):
+            step = self._decoder_cells(gates[:, position], state, encoded)
+            state = step.state
+            steps.append(step)
+        outputs = torch.stack([step.output for step in steps], dim=1)
         # The output head runs once over all steps: one large matmul instead of T small ones.
-        return self.output(torch.stack(outputs, dim=1))
+        logits = self.output(outputs)
+        if not self.config.copy:
+            return torch.log_softmax(logits.float(), dim=-1)
+        contexts = torch.stack([step.context for step in steps], dim=1)
+        attention = torch.stack([step.attention for step in steps], dim=1)
+        return self._mix(logits, contexts, outputs, embedded, attention, _required(source_ids), oov_count)
+
+    def known(self, ids: Tensor) -> Tensor:
+        """Extended ids with every id past the vocabulary read as <UNK> (a copied word's input)."""
+        return ids.masked_fill(ids >= self.config.vocab_size, UNK)
+
+    def _mix(
+        self,
+        logits: Tensor,
+        context: Tensor,
+        output: Tensor,
+        embedded: Tensor,
+        attention: Tensor,
+        source_ids: Tensor,
+        oov_count: int,
+    ) -> Tensor:
+        """Log of p_gen * P_vocab + (1 - p_gen) * attention scattered onto the source ids.
+
+        Works on [B, V] / [B, S] (one step) and [B, T, V] / [B, T, S] (all steps) alike.
+        """
+        generate = torch.sigmoid(self.copy_gate(torch.cat([context, output, embedded], dim=-1)).float())
+        probabilities = torch.softmax(logits.float(), dim=-1) * generate
+        if oov_count:
+            probabilities = torch.cat([probabilities, probabilities.new_zeros(*probabilities.shape[:-1], oov_count)], -1)
+        index = source_ids if attention.dim() == 2 else source_ids.unsqueeze(1).expand_as(attention)
+        probabilities = probabilities.scatter_add(-1, index, attention.float() * (1 - generate))
+        return torch.log(probabilities.clamp_min(1e-12))
+
+    def step_log_probs(
+        self, tokens: Tensor, state: LSTMState, encoded: Encoded, source_ids: Tensor | None, oov_count: int
+    ) -> tuple[Tensor, LSTMState]:
+        """Log-probabilities [B, V + oov_count] of the next token after `tokens` [B], and the new state."""
+        embedded = self.embedding(self.known(tokens))
+        step = self.decode_step(embedded, state, encoded)
+        logits = self.output(step.output)
+        if not self.config.copy:
+            return torch.log_softmax(logits.float(), dim=-1), step.state
+        return self._mix(
+            logits, step.context, step.output, embedded, step.attention, _required(source_ids), oov_count
+        ), step.state
 
     # -- generation -------------------------------------------------------------------------------
 
     @torch.inference_mode()
-    def generate(self, queries: Tensor, max_length: int = 64, beam_size: int = 1) -> list[list[int]]:
-        """Answer token ids (without <SOS>/<EOS>) for a padded batch of queries."""
+    def generate(
+        self,
+        queries: Tensor,
+        max_length: int = 64,
+        beam_size: int = 1,
+        source_ids: Tensor | None = None,
+        oov_count: int = 0,
+    ) -> list[list[int]]:
+        """Answer token ids (extended ids for copied words; no <SOS>/<EOS>) for a padded batch."""
         if beam_size > 1:
-            return self._beam_search(queries, max_length, beam_size)
+            return self._beam_search(queries, max_length, beam_size, source_ids, oov_count)
         encoded = self.encode(queries)
         batch = queries.size(0)
         tokens = torch.full((batch,), SOS, dtype=torch.long, device=queries.device)
@@ -162,16 +243,17 @@ class GenshinAssistant(nn.Module):
         state = encoded.state
         steps = []
         for _ in range(max_length):
-            output, state = self.decode_step(self.embedding(tokens), state, encoded)
-            tokens = self.output(output).argmax(dim=-1)
-            tokens = tokens.masked_fill(finished, PAD)
+            log_probs, state = self.step_log_probs(tokens, state, encoded, source_ids, oov_count)
+            tokens = log_probs.argmax(dim=-1).masked_fill(finished, PAD)
             steps.append(tokens)
             finished |= tokens == EOS
             if bool(finished.all()):
                 break
         return [_until_eos(row) for row in torch.stack(steps, dim=1).tolist()]
 
-    def _beam_search(self, queries: Tensor, max_length: int, beam_size: int) -> list[list[int]]:
+    def _beam_search(
+        self, queries: Tensor, max_length: int, beam_size: int, source_ids: Tensor | None, oov_count: int
+    ) -> list[list[int]]:
         """Batched beam search; finished hypotheses keep their score and are ranked by length-normalised log-probability."""
         encoded = self.encode(queries)
         batch, device = queries.size(0), queries.device
@@ -182,6 +264,7 @@ class GenshinAssistant(nn.Module):
             expand(encoded.mask, 0),
             (expand(encoded.state[0], 1), expand(encoded.state[1], 1)),
         )
+        beam_sources = expand(source_ids, 0) if source_ids is not None else None
         state = encoded.state
         scores = torch.full((batch, beam_size), float("-inf"), device=device)
         scores[:, 0] = 0.0  # all beams start identical: keep one so the first step does not pick duplicates
@@ -189,10 +272,9 @@ class GenshinAssistant(nn.Module):
         finished = torch.zeros(batch * beam_size, dtype=torch.bool, device=device)
         lengths = torch.zeros(batch * beam_size, device=device)
         history = torch.empty(batch * beam_size, 0, dtype=torch.long, device=device)
-        vocab = self.config.vocab_size
         for _ in range(max_length):
-            output, state = self.decode_step(self.embedding(tokens), state, encoded)
-            log_probs = torch.log_softmax(self.output(output).float(), dim=-1)
+            log_probs, state = self.step_log_probs(tokens, state, encoded, beam_sources, oov_count)
+            vocab = log_probs.size(-1)
             # A finished beam may only extend itself with <PAD> at no cost.
             frozen = torch.full_like(log_probs, float("-inf"))
             frozen[:, PAD] = 0.0
@@ -213,50 +295,18 @@ class GenshinAssistant(nn.Module):
         best = normalised.argmax(dim=-1) + torch.arange(batch, device=device) * beam_size
         return [_until_eos(row) for row in history[best].tolist()]
 
-    # -- vocabulary growth ------------------------------------------------------------------------
-
-    def grow_vocab(self, vocab_size: int) -> None:
-        """Add rows for new tokens to the embedding and output layer, keeping every learned weight.
-
-        A new word's output row starts as the mean of the old rows, so its score at every step is
-        the mean of the old scores: never above the chosen word's, so growing changes no answer to
-        a question of known words, yet middling, so the word is quick to learn. (Randomly
-        initialised output rows outscore the trained ones and turn every answer into new words.)
-        Its embedding starts random, distinct from <UNK>'s, so it can be told apart from the start.
-        """
-        old = self.config.vocab_size
-        if vocab_size < old:
-            raise ValueError(f"cannot shrink the vocabulary from {old} to {vocab_size}")
-        if vocab_size > old:
-            self._reindex_vocab(list(range(old)), vocab_size)
-            with torch.no_grad():
-                projection = self.output[3]
-                projection.weight[old:] = projection.weight[:old].mean(dim=0)
-                projection.bias[old:] = projection.bias[:old].mean()
-
-    def keep_vocab_rows(self, rows: Sequence[int]) -> None:
-        """Keep only the embedding and output rows `rows`, in that order (for words leaving the vocabulary)."""
-        self._reindex_vocab(rows, len(rows))
-
-    def _reindex_vocab(self, rows: Sequence[int], vocab_size: int) -> None:
-        """New embedding and output layers of `vocab_size` rows: first the old rows `rows`, then fresh ones."""
-        index = torch.as_tensor(list(rows), dtype=torch.long, device=self.embedding.weight.device)
-        embedding = nn.Embedding(vocab_size, self.config.embedding_dim).to(self.embedding.weight)
-        projection = nn.Linear(self.config.hidden_dim, vocab_size).to(self.output[3].weight)
-        with torch.no_grad():
-            embedding.weight[: len(index)] = self.embedding.weight[index]
-            projection.weight[: len(index)] = self.output[3].weight[index]
-            projection.bias[: len(index)] = self.output[3].bias[index]
-        self.embedding = embedding
-        self.output[3] = projection
-        self.config = ModelConfig(vocab_size, self.config.embedding_dim, self.config.hidden_dim, self.config.dropout)
-
 
 def _lstm_cell(gates: Tensor, cell: Tensor) -> tuple[Tensor, Tensor]:
     """nn.LSTM's cell update from precomputed gates (input, forget, cell, output order)."""
     in_gate, forget_gate, cell_gate, out_gate = gates.chunk(4, dim=-1)
     cell = torch.sigmoid(forget_gate) * cell + torch.sigmoid(in_gate) * torch.tanh(cell_gate)
     return torch.sigmoid(out_gate) * torch.tanh(cell), cell
+
+
+def _required(source_ids: Tensor | None) -> Tensor:
+    if source_ids is None:
+        raise ValueError("a copying model needs the source's extended ids")
+    return source_ids
 
 
 def _until_eos(ids: list[int]) -> list[int]:

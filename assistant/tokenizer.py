@@ -1,9 +1,15 @@
-"""Word-level tokenizer and vocabulary.
+"""Word-level tokenizer, vocabulary and the extended vocabulary a copying decoder needs.
 
-Questions are normalised (NFKC, lowercase) so "HU TAO", "Hu Tao" and full-width text map to the same
-tokens. Answers are generated in lowercase too, so the vocabulary also remembers how each word is
-written in the game data ("Hu Tao", "Pyro", "DMG") and `decode` restores that casing and attaches
-punctuation, which makes generated answers read naturally.
+The model reads and writes lowercase word keys, so "HU TAO", "Hu Tao" and "hu tao" are the same
+tokens. Every token also keeps how it was written and whether a space came before it (`Piece`), so
+an answer can be written back exactly as the game data writes it: a word the decoder copied from
+the facts takes the facts' casing, and a run of copied words takes the facts' spacing
+("members' ATK", "Crimson Witch of Flames"). Words the decoder generates from its vocabulary take
+the casing most often seen in training answers.
+
+Copying follows See et al. (2017): source words outside the vocabulary get ids after the
+vocabulary (`len(vocab) + i` for the i-th such word of that source), so the decoder can point at
+them and write them although it never learned them.
 """
 
 from __future__ import annotations
@@ -11,59 +17,92 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 PAD, UNK, SOS, EOS = 0, 1, 2, 3
 SPECIAL_TOKENS = ("<PAD>", "<UNK>", "<SOS>", "<EOS>")
 
 # Numbers keep their decimals and percent sign ("0.12%"); possessive "'s" is its own token so
-# "Hu Tao's" shares the tokens of "Hu Tao"; any other non-space character is one token.
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*%?|'s\b|\w+|[^\w\s]")
-_NO_SPACE_BEFORE = {".", ",", "!", "?", ";", ":", ")", "]", "'s", "%", "…"}
+# "Hu Tao's" shares the tokens of "Hu Tao"; markers like "<facts>" are one token; any other
+# non-space character is one token.
+_TOKEN_RE = re.compile(r"<[a-z_]+>|\d+(?:[.,]\d+)*%?|'s\b|\w+|[^\w\s]")
+_NO_SPACE_BEFORE = {".", ",", "!", "?", ";", ":", ")", "]", "'s", "%", "…", "'"}
 _NO_SPACE_AFTER = {"(", "[", "#", "+"}
-# Joined on both sides: "don't", "0.12%/0.15%", "mid-air".
-_GLUE = {"'", "/", "-"}
+_GLUE = {"/", "-"}
 _SENTENCE_END = {".", "!", "?"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One token as written: its text, its lowercase key and whether a space preceded it."""
+
+    text: str
+    key: str
+    space_before: bool
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def normalize(text: str) -> str:
     """NFKC-normalise, lowercase and collapse whitespace."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    return " ".join(text.split())
+    return " ".join(_clean(text).lower().split())
+
+
+def pieces(text: str) -> list[Piece]:
+    """Tokens of `text` with their written form and spacing."""
+    text = _clean(text)
+    return [
+        Piece(match.group(), match.group().lower(), match.start() > 0 and text[match.start() - 1].isspace())
+        for match in _TOKEN_RE.finditer(text)
+    ]
 
 
 def tokenize(text: str) -> list[str]:
-    """Split normalised text into word, number and punctuation tokens."""
-    return _TOKEN_RE.findall(normalize(text))
+    """Lowercase word, number and punctuation tokens of `text`."""
+    return [piece.key for piece in pieces(text)]
 
 
-def _cased_tokens(text: str) -> list[str]:
-    """Tokens of `text` with their original casing (same boundaries as `tokenize`)."""
-    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
-    return _TOKEN_RE.findall(text)
+def _spaced(previous: str | None, token: str) -> bool:
+    """Whether a generated token gets a space before it, by punctuation rules."""
+    if previous is None:
+        return False
+    return not (token in _NO_SPACE_BEFORE or token in _GLUE or previous in _NO_SPACE_AFTER or previous in _GLUE)
 
 
 def detokenize(tokens: Sequence[str]) -> str:
-    """Join tokens into text: punctuation attached, each sentence capitalised."""
+    """Join plain tokens into text: punctuation attached, each sentence capitalised."""
+    return _render([(token, None) for token in tokens])
+
+
+def _render(tokens: Sequence[tuple[str, Piece | None]]) -> str:
+    """Text from (key, source piece it was copied from or None) pairs."""
     parts: list[str] = []
     capitalise = True
     previous: str | None = None
-    for token in tokens:
-        glued = token in _NO_SPACE_BEFORE or token in _GLUE or previous in _NO_SPACE_AFTER or previous in _GLUE
-        if previous is not None and not glued:
-            parts.append(" ")
-        parts.append(token[:1].upper() + token[1:] if capitalise else token)
-        if token[:1].isalnum():
+    previous_piece: Piece | None = None
+    for key, piece in tokens:
+        if piece is not None and previous_piece is not None:
+            space = piece.space_before  # inside a copied run: the source's own spacing
+        else:
+            space = _spaced(previous, key)
+        text = piece.text if piece is not None else key
+        if capitalise and piece is None:
+            text = text[:1].upper() + text[1:]
+        parts.append((" " if space and parts else "") + text)
+        if key[:1].isalnum():
             capitalise = False
-        elif token in _SENTENCE_END:
+        elif key in _SENTENCE_END:
             capitalise = True
-        previous = token
+        previous, previous_piece = key, piece
     return "".join(parts)
 
 
 class Vocab:
-    """Token <-> id mapping plus the preferred written form of each token."""
+    """Token <-> id mapping plus the preferred written form of generated tokens."""
 
     def __init__(self, tokens: Sequence[str], display: dict[str, str] | None = None) -> None:
         if tuple(tokens[:4]) != SPECIAL_TOKENS:
@@ -73,53 +112,33 @@ class Vocab:
         self.display: dict[str, str] = dict(display or {})
 
     @classmethod
-    def build(cls, texts: Iterable[str], display_texts: Iterable[str] = (), min_freq: int = 1) -> Vocab:
-        """Vocabulary of every token seen at least `min_freq` times, most frequent first."""
-        counts = Counter(token for text in texts for token in tokenize(text))
-        tokens = [token for token, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if count >= min_freq]
-        vocab = cls([*SPECIAL_TOKENS, *tokens])
+    def build(cls, counts: Counter[str], display_texts: Iterable[str] = (), min_freq: int = 1) -> Vocab:
+        """Vocabulary of the tokens counted at least `min_freq` times, most frequent first."""
+        tokens = [t for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_freq]
+        vocab = cls([*SPECIAL_TOKENS, *(t for t in tokens if t not in SPECIAL_TOKENS)])
         vocab.learn_display(display_texts)
         return vocab
 
     def learn_display(self, texts: Iterable[str]) -> None:
-        """Remember how each token is usually written ("Hu", "Tao", "DMG").
+        """Remember how each token is usually written mid-sentence ("DMG", "Pyro").
 
         A capital at the start of a sentence says little, so such spellings only count for words
-        never seen mid-sentence (a name that always opens its answer, like "Hu Tao's ...").
+        never seen mid-sentence.
         """
         inner: dict[str, Counter[str]] = {}
         opening: dict[str, Counter[str]] = {}
         for text in texts:
-            tokens = _cased_tokens(text)
-            for position, token in enumerate(tokens):
-                sentence_start = position == 0 or tokens[position - 1] in _SENTENCE_END
+            tokens = pieces(text)
+            for position, piece in enumerate(tokens):
+                sentence_start = position == 0 or tokens[position - 1].key in _SENTENCE_END
                 forms = opening if sentence_start else inner
-                forms.setdefault(token.lower(), Counter())[token] += 1
+                forms.setdefault(piece.key, Counter())[piece.text] += 1
         for token in inner.keys() | opening.keys():
             best = (inner.get(token) or opening[token]).most_common(1)[0][0]
             if best != token:
                 self.display[token] = best
             else:
                 self.display.pop(token, None)
-
-    def extend(self, texts: Iterable[str]) -> int:
-        """Add unseen tokens from `texts` at the end (ids of known tokens never change)."""
-        texts = list(texts)
-        added = 0
-        for text in texts:
-            for token in tokenize(text):
-                if token not in self.stoi:
-                    self.stoi[token] = len(self.itos)
-                    self.itos.append(token)
-                    added += 1
-        self.learn_display(texts)
-        return added
-
-    def without(self, words: Collection[str]) -> tuple[Vocab, list[int]]:
-        """A copy without `words` (special tokens always stay), and the old ids of the tokens kept, in order."""
-        kept = [i for i, token in enumerate(self.itos) if i < len(SPECIAL_TOKENS) or token not in words]
-        display = {token: form for token, form in self.display.items() if token not in words}
-        return Vocab([self.itos[i] for i in kept], display), kept
 
     def __len__(self) -> int:
         return len(self.itos)
@@ -131,21 +150,75 @@ class Vocab:
             return [*ids[: max_length - 1], EOS]
         return ids[:max_length]
 
-    def decode(self, ids: Iterable[int]) -> str:
-        """Readable text for generated ids; stops at <EOS>, skips other special tokens."""
-        tokens: list[str] = []
+    def encode_source(self, source: Sequence[Piece]) -> tuple[list[int], list[int], list[str]]:
+        """(ids with <UNK> for unknown words, extended ids, the source's out-of-vocabulary words).
+
+        In the extended ids the i-th distinct unknown word is `len(self) + i`: that is where the
+        copying decoder's distribution puts the attention it pays to that word.
+        """
+        ids: list[int] = []
+        extended: list[int] = []
+        oovs: list[str] = []
+        for piece in source:
+            index = self.stoi.get(piece.key, UNK)
+            ids.append(index)
+            if index == UNK:
+                if piece.key not in oovs:
+                    oovs.append(piece.key)
+                extended.append(len(self) + oovs.index(piece.key))
+            else:
+                extended.append(index)
+        return ids, extended, oovs
+
+    def encode_target(self, text: str, oovs: Sequence[str], max_length: int = 64) -> list[int]:
+        """Answer ids ending in <EOS>: unknown words the source holds get their extended id."""
+        ids = []
+        for token in tokenize(text):
+            index = self.stoi.get(token)
+            if index is None:
+                index = len(self) + oovs.index(token) if token in oovs else UNK
+            ids.append(index)
+        return [*ids[: max_length - 1], EOS]
+
+    def decode(self, ids: Iterable[int], source: Sequence[Piece] = (), oovs: Sequence[str] = ()) -> str:
+        """Readable text for generated ids, written as the source writes the words it holds.
+
+        Stops at <EOS> and skips other special tokens. A word found in the source takes the
+        written form of its occurrence there (the next position when it continues a copied run,
+        else the last occurrence, which is in the facts rather than in the asker's typing).
+        """
+        positions: dict[str, list[int]] = {}
+        for position, piece in enumerate(source):
+            positions.setdefault(piece.key, []).append(position)
+        rendered: list[tuple[str, Piece | None]] = []
+        last: int | None = None
         for index in ids:
             if index == EOS:
                 break
-            if index in (PAD, SOS) or not 0 <= index < len(self.itos):
+            if index in (PAD, SOS, UNK):
                 continue
-            token = self.itos[index]
-            tokens.append(self.display.get(token, token))
-        return detokenize(tokens)
+            if index < len(self):
+                key = self.itos[index]
+            elif index - len(self) < len(oovs):
+                key = oovs[index - len(self)]
+            else:
+                continue
+            found = positions.get(key, [])
+            if last is not None and last + 1 in found:
+                position: int | None = last + 1
+            else:
+                position = found[-1] if found else None
+            if position is None:
+                rendered.append((key, None) if key not in self.display else (self.display[key], None))
+                last = None
+            else:
+                rendered.append((key, source[position]))
+                last = position
+        return _render(rendered)
 
     def to_dict(self) -> dict[str, object]:
         return {"tokens": list(self.itos), "display": dict(self.display)}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Vocab:
-        return cls(list(data["tokens"]), dict(data.get("display", {})))  # type: ignore[arg-type]
+        return cls(list(data["tokens"]), dict(data.get("display", {})))  # type: ignore[arg-type, call-overload]

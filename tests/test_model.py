@@ -1,4 +1,4 @@
-"""The attention model: shapes, masking, the cached-key attention, generation and vocabulary growth."""
+"""The attention model: shapes, masking, the cached-key attention, generation and the copy gate."""
 
 from __future__ import annotations
 
@@ -34,17 +34,73 @@ def test_seed_architecture_sizes():
     assert model.output[0].in_features == 512 and model.output[3].out_features == 100
 
 
-def test_forward_returns_one_logit_row_per_predicted_token(model):
+def test_forward_returns_one_distribution_per_predicted_token(model):
     queries = batch([5, 3, 7])
     responses = torch.tensor([[SOS, 5, 6, EOS], [SOS, 7, EOS, PAD], [SOS, 8, 9, 10]])
-    assert model(queries, responses).shape == (3, 3, 50)
+    log_probs = model(queries, responses)
+    assert log_probs.shape == (3, 3, 50)
+    torch.testing.assert_close(log_probs.exp().sum(-1), torch.ones(3, 3))
+
+
+def test_a_model_without_the_copy_gate_is_the_seed_model():
+    torch.manual_seed(0)
+    seed = GenshinAssistant(vocab_size=50, embedding_dim=16, hidden_dim=12)
+    torch.manual_seed(0)
+    copying = GenshinAssistant(vocab_size=50, embedding_dim=16, hidden_dim=12, copy=True)
+    assert set(copying.state_dict()) - set(seed.state_dict()) == {"copy_gate.weight", "copy_gate.bias"}
+    assert all(torch.equal(tensor, copying.state_dict()[name]) for name, tensor in seed.state_dict().items())
+    assert not hasattr(seed, "copy_gate") and seed.config.copy is False
+    # The seed's distribution: softmax of the output head over the decoder state.
+    seed.eval()
+    queries, responses = batch([4, 6]), torch.tensor([[SOS, 5, 6], [SOS, 7, 8]])
+    encoded = seed.encode(queries)
+    step = seed.decode_step(seed.embedding(responses[:, 0]), encoded.state, encoded)
+    torch.testing.assert_close(seed(queries, responses)[:, 0], torch.log_softmax(seed.output(step.output), -1))
+
+
+def copying_model() -> GenshinAssistant:
+    torch.manual_seed(0)
+    return GenshinAssistant(vocab_size=50, embedding_dim=16, hidden_dim=12, copy=True).eval()
+
+
+def test_the_copy_distribution_covers_the_extended_vocabulary():
+    model = copying_model()
+    queries = batch([5, 3])
+    source_ids = queries.clone()
+    source_ids[0, 1], source_ids[1, 2] = 50, 51  # two source words outside the vocabulary
+    responses = torch.tensor([[SOS, 50, EOS], [SOS, 51, EOS]])
+    log_probs = model(queries, responses, source_ids, oov_count=2)
+    assert log_probs.shape == (2, 2, 52)
+    torch.testing.assert_close(log_probs.exp().sum(-1), torch.ones(2, 2))
+    # Only a source word can be copied: the first question holds extended id 50, not 51.
+    assert log_probs[0, :, 51].exp().max() < 1e-6 < log_probs[0, :, 50].exp().min()
+
+
+def test_a_copied_word_is_read_back_as_unk():
+    model = copying_model()
+    assert model.known(torch.tensor([4, 49, 50, 77])).tolist() == [4, 49, 1, 1]
+
+
+def test_copying_model_beam_width_one_equals_greedy():
+    model = copying_model()
+    queries = batch([5, 2, 7])
+    source_ids = queries.clone()
+    source_ids[:, 1] = 50
+    greedy = model.generate(queries, max_length=10, source_ids=source_ids, oov_count=1)
+    assert greedy == model._beam_search(queries, 10, 1, source_ids, 1)
+    assert len(model.generate(queries, max_length=10, beam_size=3, source_ids=source_ids, oov_count=1)) == 3
+
+
+def test_a_copying_model_needs_the_source_ids():
+    with pytest.raises(ValueError, match="extended ids"):
+        copying_model().generate(batch([3]), max_length=4)
 
 
 def test_cached_attention_equals_the_seed_formula(model):
     queries = batch([6, 4])
     encoded = model.encode(queries)
     state = torch.randn(2, 24)
-    context = model.attend(state, encoded)
+    context, _ = model.attend(state, encoded)
     # Seed formula: the attention MLP over the full [decoder state; encoder output] concatenation.
     expanded = state.unsqueeze(1).expand(-1, queries.size(1), -1)
     scores = model.attention(torch.cat([expanded, encoded.outputs], dim=-1)).squeeze(-1)
@@ -67,12 +123,12 @@ def test_padded_positions_get_no_attention(model):
     pad = (queries == PAD).unsqueeze(-1)
     poisoned = encoded._replace(outputs=encoded.outputs.masked_fill(pad, 1e6), keys=encoded.keys.masked_fill(pad, 1e6))
     state = torch.randn(2, 24)
-    torch.testing.assert_close(model.attend(state, poisoned), model.attend(state, encoded))
+    torch.testing.assert_close(model.attend(state, poisoned)[0], model.attend(state, encoded)[0])
 
 
 def test_beam_width_one_equals_greedy(model):
     queries = batch([5, 2, 7, 3])
-    assert model.generate(queries, max_length=12, beam_size=1) == model._beam_search(queries, 12, 1)
+    assert model.generate(queries, max_length=12, beam_size=1) == model._beam_search(queries, 12, 1, None, 0)
 
 
 def test_beam_search_returns_one_answer_per_question(model):
@@ -84,33 +140,11 @@ def test_generation_stops_at_max_length(model):
     assert all(len(answer) <= 5 for answer in model.generate(batch([3, 4]), max_length=5))
 
 
-def test_growing_the_vocabulary_keeps_learned_rows(model):
-    embedding = model.embedding.weight.detach().clone()
-    projection = model.output[3].weight.detach().clone()
-    model.grow_vocab(60)
-    assert model.embedding.weight.shape == (60, 16) and model.output[3].out_features == 60
-    torch.testing.assert_close(model.embedding.weight[:50], embedding)
-    torch.testing.assert_close(model.output[3].weight[:50], projection)
-    torch.testing.assert_close(model.output[3].weight[50:], projection.mean(dim=0).expand(10, -1))
-    assert model.config.vocab_size == 60
-    with pytest.raises(ValueError):
-        model.grow_vocab(10)
-
-
-def test_keeping_vocabulary_rows_keeps_their_weights_in_order(model):
-    embedding = model.embedding.weight.detach().clone()
-    bias = model.output[3].bias.detach().clone()
-    model.keep_vocab_rows([0, 1, 2, 3, 7, 5])
-    assert model.embedding.weight.shape == (6, 16) and model.config.vocab_size == 6
-    torch.testing.assert_close(model.embedding.weight[4], embedding[7])
-    torch.testing.assert_close(model.output[3].bias, bias[[0, 1, 2, 3, 7, 5]])
-
-
 def test_unrolled_decoder_step_matches_the_decoder_lstm(model):
     encoded = model.encode(batch([5, 3]))
     embedded = torch.randn(2, 16)
-    output, (hidden, cell) = model.decode_step(embedded, encoded.state, encoded)
-    context = model.attend(encoded.state[0][-1], encoded)
+    output, (hidden, cell), _, _ = model.decode_step(embedded, encoded.state, encoded)
+    context, _ = model.attend(encoded.state[0][-1], encoded)
     reference, (ref_hidden, ref_cell) = model.decoder(torch.cat([embedded, context], -1).unsqueeze(1), encoded.state)
     torch.testing.assert_close(output, reference.squeeze(1))
     torch.testing.assert_close(hidden, ref_hidden)

@@ -1,8 +1,10 @@
-"""Tokenizer and vocabulary: normalisation, round trips, unknown words, growth."""
+"""Tokenizer and vocabulary: normalisation, round trips, unknown words, the extended vocabulary."""
 
 from __future__ import annotations
 
-from assistant.tokenizer import EOS, UNK, Vocab, normalize, tokenize
+from collections import Counter
+
+from assistant.tokenizer import EOS, UNK, Vocab, normalize, pieces, tokenize
 
 ANSWERS = [
     "Hu Tao's element is Pyro.",
@@ -13,6 +15,10 @@ ANSWERS = [
 ]
 
 
+def vocab_of(texts: list[str]) -> Vocab:
+    return Vocab.build(Counter(token for text in texts for token in tokenize(text)), display_texts=texts)
+
+
 def test_normalize_folds_case_width_and_spaces():
     assert normalize("  ＨＵ  Tao\u2019s\tELEMENT ") == "hu tao's element"
 
@@ -21,50 +27,65 @@ def test_tokenize_splits_possessives_numbers_and_punctuation():
     assert tokenize("Hu Tao's ATK +20.5%?") == ["hu", "tao", "'s", "atk", "+", "20.5%", "?"]
 
 
+def test_pieces_keep_the_written_form_and_spacing():
+    written = pieces("members' ATK <facts>")
+    assert [(p.text, p.key, p.space_before) for p in written] == [
+        ("members", "members", False), ("'", "'", False), ("ATK", "atk", True), ("<facts>", "<facts>", True)
+    ]
+
+
 def test_answers_round_trip_with_their_game_casing():
-    vocab = Vocab.build(ANSWERS, display_texts=ANSWERS)
+    vocab = vocab_of(ANSWERS)
     for answer in ANSWERS:
         assert vocab.decode(vocab.encode(answer)) == answer
 
 
 def test_special_tokens_come_first_and_decode_stops_at_eos():
-    vocab = Vocab.build(ANSWERS, display_texts=ANSWERS)
+    vocab = vocab_of(ANSWERS)
     assert vocab.itos[:4] == ["<PAD>", "<UNK>", "<SOS>", "<EOS>"]
     ids = vocab.encode("Yes, Diluc is Pyro!") + [EOS] + vocab.encode("Raiden")
     assert vocab.decode(ids) == "Yes, Diluc is Pyro!"
 
 
 def test_unknown_words_emoji_and_other_scripts_become_unk():
-    vocab = Vocab.build(ANSWERS)
+    vocab = vocab_of(ANSWERS)
     ids = vocab.encode("what about 胡桃 🔥 zzyzx diluc")
     assert ids.count(UNK) == 5 and vocab.stoi["diluc"] in ids
 
 
 def test_encode_truncates_long_input():
-    vocab = Vocab.build(ANSWERS)
+    vocab = vocab_of(ANSWERS)
     assert len(vocab.encode("pyro " * 500, max_length=64)) == 64
     assert vocab.encode("pyro " * 500, max_length=64, add_eos=True)[-1] == EOS
 
 
+def test_source_words_outside_the_vocabulary_get_extended_ids():
+    vocab = vocab_of(ANSWERS)
+    ids, extended, oovs = vocab.encode_source(pieces("furina is hydro , furina"))
+    assert oovs == ["furina", "hydro"]
+    assert ids[0] == ids[2] == ids[4] == UNK
+    assert extended[0] == extended[4] == len(vocab) and extended[2] == len(vocab) + 1
+    assert extended[1] == vocab.stoi["is"]
+
+
+def test_answer_words_the_source_holds_are_copied_others_are_unk():
+    vocab = vocab_of(ANSWERS)
+    _, _, oovs = vocab.encode_source(pieces("name : Furina"))
+    furina = len(vocab) + oovs.index("furina")
+    assert vocab.encode_target("Furina is Cryo", oovs) == [furina, vocab.stoi["is"], UNK, EOS]
+
+
+def test_copied_words_are_written_as_the_facts_write_them():
+    vocab = vocab_of(ANSWERS)
+    source = pieces("what does crimson witch 4pc do <facts> name : Crimson Witch of Flames ; party members' ATK")
+    _, extended, oovs = vocab.encode_source(source)
+    answer = vocab.encode_target("crimson witch of flames gives members' atk", oovs)
+    # Casing comes from the facts (the last occurrence), spacing inside a copied run from the source.
+    assert vocab.decode(answer, source, oovs) == "Crimson Witch of Flames gives members' ATK"
+
+
 def test_serialised_vocab_decodes_identically():
-    vocab = Vocab.build(ANSWERS, display_texts=ANSWERS)
+    vocab = vocab_of(ANSWERS)
     restored = Vocab.from_dict(vocab.to_dict())
     assert restored.itos == vocab.itos
     assert restored.decode(vocab.encode(ANSWERS[2])) == ANSWERS[2]
-
-
-def test_without_drops_words_and_says_which_ids_it_kept():
-    vocab = Vocab.build(ANSWERS)
-    smaller, kept = vocab.without({"hu", "tao", "<UNK>"})
-    assert smaller.itos[:4] == vocab.itos[:4] and {"hu", "tao"}.isdisjoint(smaller.itos)
-    assert [vocab.itos[i] for i in kept] == smaller.itos and len(smaller) == len(vocab) - 2
-    assert smaller.encode("hu tao")[0] == UNK
-
-
-def test_extend_appends_new_words_without_renumbering():
-    vocab = Vocab.build(ANSWERS)
-    before = dict(vocab.stoi)
-    added = vocab.extend(["Nahida is Dendro."])
-    assert added == 2 and len(vocab) == len(before) + 2
-    assert all(vocab.stoi[token] == index for token, index in before.items())
-    assert vocab.decode(vocab.encode("Nahida is Dendro.")) == "Nahida is Dendro."

@@ -1,0 +1,257 @@
+"""The facts the model reads: what the linked entities' records say, serialised as text.
+
+The reading model sees `question <facts> ...facts...` and writes its answer from it, copying names
+and values. Short facts (element, weapon, region, talent names, ...) are always there; long texts
+(what a skill does, a constellation's effect) only when the question points at them, so the input
+stays within the length budget and the model is not asked to find a needle in every description.
+Lists of characters come from attribute words when no entity is named ("pyro claymore users").
+No entity and no attribute -> `<facts> <none>`, which teaches the model to admit it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.knowledge import (
+    ELEMENTAL_BURST,
+    ELEMENTAL_SKILL,
+    ELEMENTS,
+    NORMAL_ATTACK,
+    REGIONS,
+    WEAPON_TYPES,
+    ArtifactSet,
+    Character,
+    Knowledge,
+    MaterialSeries,
+    Weapon,
+)
+from assistant.tokenizer import Piece, pieces, tokenize
+
+FACTS_MARKER = "<facts>"
+NONE_MARKER = "<none>"
+MAX_SOURCE_TOKENS = 256
+MAX_SENTENCE_WORDS = 40
+MAX_LIST = 8
+
+# Question words that point at a long text. Players' shorthand included ("e", "q", "ult", "c2").
+_SKILL_WORDS = {"skill", "e", "skills", "elemental skill"}
+_BURST_WORDS = {"burst", "q", "ult", "ultimate", "bursts"}
+_NORMAL_WORDS = {"normal", "attack", "na", "auto", "autos", "charged", "attacks"}
+_PASSIVE_WORDS = {"passive", "passives", "a1", "a4"}
+_ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent"}
+_CONSTELLATION_RE = re.compile(r"^c([1-6])$")
+_CONSTELLATION_WORDS = {"constellation", "constellations", "cons", "con"}
+_CORE_FIELDS = {"name", "element", "weapon", "region", "rarity"}
+_MATERIAL_WORDS = {"material", "materials", "mats", "mat", "ascension", "ascend", "farm", "need", "needs"}
+_BOOK_WORDS = {"book", "books", "talent", "talents", "domain", "days", "day", "farm", "open", "when"}
+# The words that point at a short fact, for questions about several entities at once.
+_FIELD_WORDS: dict[str, set[str]] = {
+    "title": {"title", "titles", "called", "epithet"},
+    "birthday": {"birthday", "bday", "born", "birth", "birthdays"},
+    "constellation": _CONSTELLATION_WORDS,
+    "affiliation": {"affiliation", "affiliated", "organization", "faction", "group", "work", "works"},
+    "ascension stat": {"stat", "stats", "substat", "ascension", "ascend", "bonus"},
+    "voice actor": {"voice", "va", "voiced", "actor", "actress", "dub", "cv"},
+    "talent book": _BOOK_WORDS,
+    "book days": _BOOK_WORDS,
+    "book domain": _BOOK_WORDS,
+    "boss drop": _MATERIAL_WORDS | {"boss", "drop", "drops"},
+    "local specialty": _MATERIAL_WORDS | {"specialty", "speciality", "local", "plant", "flower"},
+    "weekly boss drop": {"weekly", "boss", "drop", "drops"},
+    "normal attack": _NORMAL_WORDS,
+    "skill": _SKILL_WORDS,
+    "burst": _BURST_WORDS,
+    "passives": _PASSIVE_WORDS | _ABILITY_WORDS,
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the model reads for one question, and which entities it is about."""
+
+    pieces: tuple[Piece, ...]
+    entities: tuple[str, ...]
+
+
+def first_sentence(text: str, max_words: int = MAX_SENTENCE_WORDS) -> str:
+    """The first sentence of a description, cut to `max_words` words (answers stay short)."""
+    match = re.search(r"(?<=[.!?])\s+(?=[A-Z\"(])", text)
+    sentence = text[: match.start()] if match else text
+    words = sentence.split()
+    if len(words) > max_words:
+        return " ".join(words[:max_words]).rstrip(",;:") + " ..."
+    return sentence
+
+
+def join_names(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C" """
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _field(label: str, value: object) -> str:
+    return "" if value is None or value == "" or value == () else f"{label}: {value} ;"
+
+
+def _rarity(value: int | None) -> str | None:
+    return None if value is None else f"{value}-star"
+
+
+def _asks(words: set[str], vocabulary: Iterable[str]) -> bool:
+    return any(word in words for word in vocabulary)
+
+
+class FactSerializer:
+    """Turns linked entities into the text the model reads, trimmed to what the question needs."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self._series = {s.name: s for s in (*knowledge.talent_books, *knowledge.weapon_materials)}
+
+    def source(self, question: str, entity_keys: Sequence[str]) -> Source:
+        """The question, the facts marker, then the facts of each entity (or a list, or <none>)."""
+        words = set(tokenize(question))
+        compact = len(entity_keys) > 1
+        blocks = [self.entity_facts(key, words, compact) for key in entity_keys]
+        blocks = [block for block in blocks if block]
+        if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
+            blocks.append(self._comparison(entity_keys))
+        if not blocks:
+            listing = self._listing(words)
+            blocks = [listing] if listing else [NONE_MARKER]
+        question_pieces = pieces(question)
+        facts = pieces(f"{FACTS_MARKER} " + " ".join(blocks))
+        budget = MAX_SOURCE_TOKENS - len(facts)
+        return Source(tuple([*question_pieces[: max(budget, 16)], *facts][:MAX_SOURCE_TOKENS]), tuple(entity_keys))
+
+    def entity_facts(self, key: str, words: set[str], compact: bool = False) -> str:
+        kind, _, record_id = key.partition(":")
+        if kind == "character" and (character := self.knowledge.character(record_id)):
+            return self._character(character, words, compact)
+        if kind == "weapon" and (weapon := self.knowledge.weapon(record_id)):
+            return self._weapon(weapon)
+        if kind == "artifact_set" and (artifact := self.knowledge.artifact_set(record_id)):
+            return self._artifact(artifact)
+        if kind in ("talent_book", "weapon_material"):
+            series = (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(record_id)
+            if series:
+                return self._series_facts(series)
+        return ""
+
+    def _character(self, c: Character, words: set[str], compact: bool) -> str:
+        """All short facts; with several entities (`compact`) the core ones plus those the question
+        points at, so two characters' facts fit the budget."""
+        book = self._series.get(c.talent_book or "")
+        normal, skill, burst = (c.talent(kind) for kind in (NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST))
+        fields = [
+            ("name", c.name),
+            ("title", c.title),
+            ("element", c.element),
+            ("weapon", c.weapon_type),
+            ("region", c.region),
+            ("rarity", _rarity(c.rarity)),
+            ("birthday", c.birthday_text),
+            ("constellation", c.constellation),
+            ("affiliation", c.affiliation),
+            ("ascension stat", c.ascension_stat),
+            ("voice actor", c.voice_actor),
+            ("talent book", c.talent_book),
+            ("book days", join_names(book.days) if book else None),
+            ("book domain", book.domain if book else None),
+            ("boss drop", c.boss_drop),
+            ("local specialty", c.local_specialty),
+            ("weekly boss drop", c.weekly_boss_drop),
+            ("normal attack", normal.name if normal else None),
+            ("skill", skill.name if skill else None),
+            ("burst", burst.name if burst else None),
+            ("passives", join_names([p.name for p in c.passives])),
+        ]
+        parts = ["<character>"] + [
+            _field(label, value)
+            for label, value in fields
+            if not compact or label in _CORE_FIELDS or _asks(words, _FIELD_WORDS.get(label, ()))
+        ]
+        abilities = _asks(words, _ABILITY_WORDS)
+        if normal and _asks(words, _NORMAL_WORDS) and not abilities:
+            parts.append(_field("normal attack effect", first_sentence(normal.description)))
+        if skill and _asks(words, _SKILL_WORDS) and not abilities:
+            parts.append(_field("skill effect", first_sentence(skill.description)))
+        if burst and _asks(words, _BURST_WORDS) and not abilities:
+            parts.append(_field("burst effect", first_sentence(burst.description)))
+        if _asks(words, _PASSIVE_WORDS) and not abilities:
+            parts += [_field(f"{p.name} effect", first_sentence(p.description)) for p in c.passives]
+        levels = {int(m.group(1)) for word in words if (m := _CONSTELLATION_RE.match(word))}
+        if levels or _asks(words, _CONSTELLATION_WORDS):
+            for constellation in c.constellations:
+                if not levels or constellation.level in levels:
+                    parts.append(_field(f"c{constellation.level}", constellation.name))
+                    if levels:
+                        parts.append(_field(f"c{constellation.level} effect", first_sentence(constellation.effect)))
+        return " ".join(part for part in parts if part)
+
+    def _weapon(self, w: Weapon) -> str:
+        material = self._series.get(w.ascension_material or "")
+        parts = [
+            "<weapon>",
+            _field("name", w.name),
+            _field("type", w.type),
+            _field("rarity", _rarity(w.rarity)),
+            _field("substat", w.substat),
+            _field("passive", w.passive_name),
+            _field("passive effect", first_sentence(w.passive_description) if w.passive_description else None),
+            _field("ascension material", w.ascension_material),
+            _field("material days", join_names(material.days) if material else None),
+        ]
+        return " ".join(part for part in parts if part)
+
+    def _artifact(self, a: ArtifactSet) -> str:
+        parts = [
+            "<artifact_set>",
+            _field("name", a.name),
+            _field("rarity", f"{a.min_rarity}-{a.max_rarity} star" if a.min_rarity and a.max_rarity else None),
+            _field("1-piece", first_sentence(a.one_piece) if a.one_piece else None),
+            _field("2-piece", first_sentence(a.two_piece) if a.two_piece else None),
+            _field("4-piece", first_sentence(a.four_piece) if a.four_piece else None),
+        ]
+        return " ".join(part for part in parts if part)
+
+    def _series_facts(self, s: MaterialSeries) -> str:
+        users = [c.name for c in self.knowledge.characters if c.talent_book == s.name] if s.kind == "talent_book" else []
+        parts = [
+            f"<{s.kind}>",
+            _field("name", s.name),
+            _field("days", join_names(s.days)),
+            _field("domain", s.domain),
+            _field("region", s.region),
+            _field("items", join_names(list(s.items))),
+            _field("used by", join_names(users[:MAX_LIST]) if 0 < len(users) <= MAX_LIST else None),
+        ]
+        return " ".join(part for part in parts if part)
+
+    def _comparison(self, keys: Sequence[str]) -> str:
+        first, second = (self.knowledge.character(key.partition(":")[2]) for key in keys)
+        if first is None or second is None:
+            return ""
+        same = []
+        for label, attribute in (("element", "element"), ("weapon", "weapon_type"), ("region", "region")):
+            a, b = getattr(first, attribute), getattr(second, attribute)
+            if a is not None and b is not None:
+                same.append(f"same {label}: {'yes' if a == b else 'no'} ;")
+        return " ".join(["<compare>", *same])
+
+    def _listing(self, words: set[str]) -> str:
+        """Characters with the attributes the question names, when it names no entity."""
+        element = next((e for e in ELEMENTS if e.lower() in words), None)
+        weapon = next((t for t in WEAPON_TYPES if t.lower() in words or t.lower() + "s" in words), None)
+        region = next((r for r in REGIONS if r.lower() in words), None)
+        if element is None and weapon is None and region is None:
+            return ""
+        matches = self.knowledge.characters_where(element=element, weapon_type=weapon, region=region)
+        label = " ".join(value for value in (element, weapon, region) if value)
+        names = [c.name for c in matches]
+        listed = join_names(names) if len(names) <= MAX_LIST else None
+        return " ".join(part for part in ("<list>", _field("group", label), _field("count", len(names)),
+                                          _field("members", listed)) if part)
