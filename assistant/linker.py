@@ -8,27 +8,33 @@ length-aware edit-distance cutoff, and keeps the best non-overlapping spans.
 
 What links (each exact form is a key with its own base score):
 
-- the full name (100); a name whose only words are common English words ("Rust") links only when
-  typed exactly, never by typo;
-- a character's title and constellation name (96, 95) unless it is one common word;
-- a name part, a single word or a run of words of the name, when no other entity's name contains
-  it, it is not a common English word and it starts and ends on a real word ("ayato", "homa",
-  "calamity queller"; never "staff", "of", "jade", "wolf") (94);
+- the full name (100), "anemo traveler" for "Traveler (Anemo)", a material series' item names
+  ("Teachings of Freedom") and "freedom books"; a series whose name is an ordinary word
+  ("Order") never links by that word alone; a name that is one ordinary word ("Rust") or a short
+  phrase of them ("Wolf Boy") links only when typed exactly, never by typo;
+- a character's title and constellation name (96, 95) unless it is one ordinary word;
+- a name part, one word or the first or last words of the name, when no other entity's name
+  contains it and it is not made of ordinary words only ("ayato", "homa", "foliar incision";
+  never "staff", "of", "jade", "wolf") (94).
+  Ordinary means in the English word list (assistant/wordlists/english.txt.gz, from SCOWL) or in
+  the hand-kept question vocabulary (common_words.txt);
 - the hand-kept community nicknames of `assistant.nicknames` (97) and the moderators' aliases (97).
 
 Typos: a span of 1-6 words (stopwords at its edges never) is compared, without spaces and
 apostrophes, with the keys by optimal-string-alignment distance (a swap of two letters is one
 edit). The edits allowed grow with the key's length: none up to 4 letters, 1 up to 7, 2 up to 12,
-3 beyond. A span that is a common English word never fuzzy-matches ("list" is not "Lisa").
+3 beyond. A one-word span that is an ordinary word never fuzzy-matches ("list" is not "Lisa"),
+and a span never has more words than the form it matches ("got wolfs gravestone").
 
-Made-up names: a match whose neighbouring word looks like the rest of a name (capitalised, not a
-common word, and itself linked to nothing) is dropped: "Tomas the Gatekeeper", "Amber Windmere"
+Made-up names: a match whose neighbouring word looks like the rest of a name (capitalised, not an
+ordinary word, and itself linked to nothing) is dropped: "Tomas the Gatekeeper", "Amber Windmere"
 and "Xiao Brindell" link nothing. Lowercase made-up names cannot be told from a real name plus a
 misspelt word, so "amber windmere" still links Amber; the benchmark measures both.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import unicodedata
@@ -59,8 +65,9 @@ FUZZY_PENALTY = 4.0
 
 
 def _word_list(name: str) -> frozenset[str]:
-    """Words of a list in assistant/wordlists ("#" starts a comment)."""
-    text = resources.files("assistant").joinpath("wordlists", name).read_text(encoding="utf-8")
+    """Words of a list in assistant/wordlists, plain or gzipped ("#" starts a comment)."""
+    data = resources.files("assistant").joinpath("wordlists", name).read_bytes()
+    text = (gzip.decompress(data) if name.endswith(".gz") else data).decode("utf-8")
     return frozenset(word for line in text.splitlines() for word in line.split("#")[0].split())
 
 
@@ -69,6 +76,13 @@ MIN_PART_LENGTH = 4
 
 STOPWORDS = _word_list("stopwords.txt")
 COMMON_WORDS = STOPWORDS | _word_list("common_words.txt")
+ENGLISH_WORDS = _word_list("english.txt.gz")
+
+
+def is_ordinary(word: str) -> bool:
+    """True for a word of everyday English or of game questions ("staff", "jade", "build")."""
+    return word in COMMON_WORDS or word in ENGLISH_WORDS
+
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
@@ -112,6 +126,7 @@ class _Target:
     entity: Entity
     score: float
     fuzzy: bool
+    words: int  # how many words the form has ("Staff of Homa": 3)
 
 
 @dataclass(frozen=True)
@@ -180,15 +195,19 @@ class _KeyTable:
     def __init__(self) -> None:
         self.claims: dict[str, dict[float, set[Entity]]] = defaultdict(lambda: defaultdict(set))
         self.fuzzy: dict[str, bool] = {}
+        self.words: dict[str, int] = {}
 
     def add(self, words: tuple[str, ...], entity: Entity, score: float) -> None:
         key = _key(words)
         if not key:
             return
         self.claims[key][score].add(entity)
-        # Forms made only of common words ("Rust", "Wolf Boy") link as typed, never by typo.
-        typo_safe = len(key) > 4 and not all(word in COMMON_WORDS for word in words)
+        # One ordinary word ("Rust", "Razor") and short phrases of them ("Wolf Boy") link as
+        # typed, never by typo; a longer phrase is unlikely to be typed by chance.
+        ordinary = all(is_ordinary(word) for word in words)
+        typo_safe = len(key) > 4 and not (ordinary and (len(words) == 1 or len(key) < 12))
         self.fuzzy[key] = self.fuzzy.get(key, False) or typo_safe
+        self.words[key] = max(self.words.get(key, 0), len(words))
 
     def targets(self, kind_rank: Mapping[str, int]) -> dict[str, _Target]:
         table = {}
@@ -199,7 +218,7 @@ class _KeyTable:
                 # Two kinds sharing a name: the more specific record (a character) wins.
                 entities = {min(entities, key=lambda e: kind_rank[e.kind])}
             if len(entities) == 1:
-                table[key] = _Target(next(iter(entities)), best, self.fuzzy[key])
+                table[key] = _Target(next(iter(entities)), best, self.fuzzy[key], self.words[key])
         return table
 
 
@@ -214,14 +233,17 @@ class EntityLinker:
             entity = Entity(f"{kind}:{record.id}", kind, record.name)
             self._entities[entity.key] = entity
             names[entity] = _name_words(record.name)
-            table.add(names[entity], entity, NAME_SCORE)
+            if not (kind in ("talent_book", "weapon_material") and all(map(is_ordinary, names[entity]))):
+                table.add(names[entity], entity, NAME_SCORE)
             for phrase, score in (
                 (getattr(record, "title", None), TITLE_SCORE),
                 (getattr(record, "constellation", None), CONSTELLATION_SCORE),
             ):
                 words = _name_words(phrase or "")
-                if words and not (len(words) == 1 and words[0] in COMMON_WORDS):
+                if words and not (len(words) == 1 and is_ordinary(words[0])):
                     table.add(words, entity, score)
+            for words in _other_forms(kind, record):
+                table.add(words, entity, NAME_SCORE)
         for part, entity in _unique_parts(names):
             table.add(part, entity, PART_SCORE)
         by_name: dict[str, Entity] = {}
@@ -239,6 +261,7 @@ class EntityLinker:
         fuzzy_keys = [key for key, target in self._exact.items() if target.fuzzy]
         self._fuzzy_keys = fuzzy_keys
         self._fuzzy_allowed = np.array([_allowed_edits(len(key)) for key in fuzzy_keys], dtype=np.int32)
+        self._fuzzy_words = np.array([self._exact[key].words for key in fuzzy_keys], dtype=np.int32)
         self._max_span = MAX_SPAN_WORDS
         self._completions = [(_key(words), words, entity) for entity, words in names.items()]
         self._completions += [(_key(words), words, entity) for words, entity in nicknames]
@@ -345,7 +368,7 @@ class EntityLinker:
                 continue
             if all(i in covered for i in range(first, stop)):
                 continue
-            if stop - first == 1 and (span[0].norm in COMMON_WORDS or any(ch.isdigit() for ch in span[0].norm)):
+            if stop - first == 1 and (is_ordinary(span[0].norm) or any(ch.isdigit() for ch in span[0].norm)):
                 continue
             spans.append((first, stop))
             queries.append(_key(w.norm for w in span))
@@ -354,7 +377,10 @@ class EntityLinker:
         distances = process.cdist(
             queries, self._fuzzy_keys, scorer=OSA.distance, score_cutoff=3, dtype=np.int32, workers=1
         )
-        distances = np.where(distances <= self._fuzzy_allowed[None, :], distances, _NO_MATCH)
+        # A typo'd span may run words together but never adds one ("got wolfs gravestone").
+        span_words = np.array([stop - first for first, stop in spans], dtype=np.int32)
+        fits = (distances <= self._fuzzy_allowed[None, :]) & (span_words[:, None] <= self._fuzzy_words[None, :])
+        distances = np.where(fits, distances, _NO_MATCH)
         found = []
         for row in np.nonzero(distances.min(axis=1) != _NO_MATCH)[0]:
             first, stop = spans[row]
@@ -382,7 +408,7 @@ class EntityLinker:
     def _looks_like_name(self, word: _Word) -> bool:
         return (
             word.capitalised
-            and word.norm not in COMMON_WORDS
+            and not is_ordinary(word.norm)
             and word.norm not in self._vocabulary
             and not any(ch.isdigit() for ch in word.norm)
         )
@@ -436,23 +462,34 @@ def _widest_first(candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _unique_parts(names: Mapping[Entity, tuple[str, ...]]) -> Iterator[tuple[tuple[str, ...], Entity]]:
-    """Runs of a name's words that no other entity's name contains and that are not ordinary
-    words: "ayato" (Kamisato Ayato), "homa" (Staff of Homa), "calamity queller"."""
+    """Parts of a name that no other entity's name contains and that are not ordinary words: one
+    word ("ayato", "homa") or the first or last words of a longer name ("foliar incision")."""
     runs: dict[Entity, set[tuple[str, ...]]] = {}
     for entity, words in names.items():
-        runs[entity] = {
-            words[first:stop]
-            for first in range(len(words))
-            for stop in range(first + 1, len(words) + 1)
-            if (stop - first) < len(words)
-        }
+        singles = {(word,) for word in words}
+        ends = {words[:stop] for stop in range(2, len(words))} | {words[first:] for first in range(1, len(words) - 1)}
+        runs[entity] = (singles | ends) - {words}
     owners = Counter(run for entity_runs in runs.values() for run in entity_runs)
     for entity, entity_runs in runs.items():
         for run in entity_runs:
             if owners[run] != 1 or run[0] in STOPWORDS or run[-1] in STOPWORDS:
                 continue
-            if len(run) == 1 and (len(run[0]) < MIN_PART_LENGTH or run[0] in COMMON_WORDS):
+            if all(is_ordinary(word) for word in run):
                 continue
-            if len(run) > 1 and all(word in COMMON_WORDS for word in run):
+            if len(run) == 1 and len(run[0]) < MIN_PART_LENGTH:
                 continue
             yield run, entity
+
+
+def _other_forms(kind: str, record: Any) -> Iterator[tuple[str, ...]]:
+    """Further full-name forms: "anemo traveler" for "Traveler (Anemo)"; for material series the
+    item names ("Teachings of Freedom") and "freedom books", since a series' bare name is often an
+    ordinary word ("Freedom", "Order") that must not link alone."""
+    if match := re.fullmatch(r"(.+?)\s*\((.+)\)", record.name):
+        yield _name_words(f"{match.group(2)} {match.group(1)}")
+    if kind in ("talent_book", "weapon_material"):
+        for item in record.items:
+            yield _name_words(item)
+    if kind == "talent_book":
+        for suffix in ("book", "books", "talent book", "talent books"):
+            yield _name_words(f"{record.name} {suffix}")

@@ -201,3 +201,17 @@ def test_complete_returns_at_most_limit(linker: EntityLinker) -> None:
 def test_complete_offers_aliases(linker: EntityLinker) -> None:
     fresh = EntityLinker(load_knowledge(), aliases={"grandpa": named(linker, "Zhongli").key})
     assert fresh.complete("grand")[0].name == "Zhongli"
+
+
+def test_a_nickname_for_a_character_added_since_3_6_links(linker: EntityLinker) -> None:
+    assert linked_names(linker, "is focalors hydro") == ["Furina"]
+
+
+def test_a_traveler_links_by_element_before_the_name(linker: EntityLinker) -> None:
+    assert linked_names(linker, "best anemo traveler build") == ["Traveler (Anemo)"]
+
+
+def test_a_talent_book_links_by_its_books_but_not_by_an_ordinary_word(linker: EntityLinker) -> None:
+    assert linked_names(linker, "which days are freedom books") == ["Freedom"]
+    assert linked_names(linker, "where do i farm Teachings of Order") == ["Order"]
+    assert linker.link("in what order should i level talents") == []
