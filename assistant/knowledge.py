@@ -23,8 +23,18 @@ WEAPON_TYPES = ("Bow", "Catalyst", "Claymore", "Polearm", "Sword")
 # The nations a character can hail from; anything else in the data's `region` is dropped.
 REGIONS = ("Mondstadt", "Liyue", "Inazuma", "Sumeru", "Fontaine", "Natlan", "Nod-Krai", "Snezhnaya")
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -193,6 +203,7 @@ class _Index(Generic[Record]):
     @cached_property
     def by_key(self) -> dict[str, Record]:
         index: dict[str, Record] = {}
+        record: Record
         for record in self.records:
             for name in (record.id, record.name, *self.extra_names.get(record.id, ())):
                 for key in (_normal(name), _compact(name)):
@@ -337,4 +348,3 @@ def load_knowledge(path: str | Path | None = None) -> Knowledge:
 @lru_cache(maxsize=4)
 def _load(path: str | None) -> Knowledge:
     return knowledge_from_snapshot(read_snapshot(path))
-

@@ -1,10 +1,10 @@
-"""The game knowledge matches the real game, and data gaps stay gaps instead of becoming facts."""
+"""The shipped game knowledge (genshin-db 5.2.12, game 6.7) matches the real game, and gaps stay gaps."""
 
 from __future__ import annotations
 
-import copy
+import gzip
 import json
-from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -14,10 +14,12 @@ from assistant.knowledge import (
     ELEMENTAL_SKILL,
     NORMAL_ATTACK,
     PASSIVE,
+    TALENT_BOOK,
+    WEAPON_MATERIAL,
     Knowledge,
-    clean_text,
-    knowledge_from_json,
+    SnapshotError,
     load_knowledge,
+    read_snapshot,
 )
 
 
@@ -26,147 +28,143 @@ def knowledge() -> Knowledge:
     return load_knowledge()
 
 
-@pytest.fixture(scope="module")
-def raw() -> dict:
-    resource = resources.files("genshin_data").joinpath("min/data_english.min.json")
-    return json.loads(resource.read_text(encoding="utf-8"))
+def test_counts_and_provenance_of_the_shipped_data(knowledge: Knowledge) -> None:
+    # 120 genshin-db characters plus the six Traveler elements with a skill and a burst.
+    assert len(knowledge.characters) == 126
+    assert (len(knowledge.weapons), len(knowledge.artifact_sets)) == (237, 61)
+    assert (len(knowledge.talent_books), len(knowledge.weapon_materials)) == (21, 21)
+    version = knowledge.version
+    assert (version.source, version.package_version, version.game_version) == ("genshin-db", "5.2.12", "6.7")
+    assert len(version.sha256) == 64 and version.license.startswith("MIT License")
 
 
-def test_counts_match_the_game_data(knowledge: Knowledge) -> None:
-    assert len(knowledge.characters) == 70
-    assert len(knowledge.weapons) == 154
-    assert len(knowledge.artifact_sets) == 45
+def test_furina(knowledge: Knowledge) -> None:
+    furina = knowledge.character("Furina")
+    assert (furina.element, furina.weapon_type, furina.region, furina.rarity) == ("Hydro", "Sword", "Fontaine", 5)
+    assert (furina.title, furina.constellation) == ("Endless Solo of Solitude", "Animula Choragi")
+    assert furina.birthday_text == "October 13"
+    assert furina.voice_actor == "Amber Lee Connors"
+    assert (furina.boss_drop, furina.local_specialty) == ("Water That Failed To Transcend", "Lakelight Lily")
+    assert (furina.ascension_gem, furina.common_material) == ("Varunada Lazurite", "Whopperflower Nectar")
+    assert (furina.talent_book, furina.weekly_boss_drop) == ("Justice", "Lightless Mass")
+    assert furina.talent(ELEMENTAL_SKILL).name == "Salon Solitaire"
+    assert furina.talent(ELEMENTAL_BURST).name == "Let the People Rejoice"
+    assert [c.level for c in furina.constellations] == [1, 2, 3, 4, 5, 6]
+    assert furina.icon_url.startswith("https://") and furina.release_version == "4.2"
 
 
-def test_hu_tao_is_a_five_star_pyro_polearm_user_from_liyue_born_july_15(knowledge: Knowledge) -> None:
-    hu_tao = knowledge.character("Hu Tao")
-    assert hu_tao is not None
+def test_furinas_talent_book_is_justice_on_tuesday_friday_sunday(knowledge: Knowledge) -> None:
+    justice = knowledge.talent_book(knowledge.character("furina").talent_book)
+    assert justice.kind == TALENT_BOOK
+    assert justice.days == ("Tuesday", "Friday", "Sunday")
+    assert justice.items == ("Teachings of Justice", "Guide to Justice", "Philosophies of Justice")
+    assert justice.region == "Fontaine"
+    assert knowledge.talent_book("Guide to Justice") is justice
+
+
+def test_hu_tao(knowledge: Knowledge) -> None:
+    hu_tao = knowledge.character("hu tao")
+    assert hu_tao is knowledge.character("hutao")
     assert (hu_tao.element, hu_tao.weapon_type, hu_tao.region, hu_tao.rarity) == ("Pyro", "Polearm", "Liyue", 5)
-    assert hu_tao.birthday == (7, 15)
-    assert hu_tao.birthday_text == "July 15"
-    assert hu_tao.title == "Fragrance in Thaw"
-    assert hu_tao.constellation == "Papilio Charontis"
-    assert hu_tao.affiliation == "Wangsheng Funeral Parlor"
-    assert hu_tao.ascension_stat == "CRIT DMG"
+    assert hu_tao.birthday == (7, 15) and hu_tao.constellation == "Papilio Charontis"
+    assert hu_tao.talent_book == "Diligence"
     assert hu_tao.talent(ELEMENTAL_SKILL).name == "Guide to Afterlife"
-    assert hu_tao.talent(ELEMENTAL_BURST).name == "Spirit Soother"
+    assert [(t.name, t.unlock_ascension) for t in hu_tao.passives] == [
+        ("Flutter By", 1),
+        ("Sanguine Rouge", 4),
+        ("The More the Merrier", None),
+    ]
 
 
-def test_diluc_is_a_pyro_claymore_user_from_mondstadt(knowledge: Knowledge) -> None:
-    diluc = knowledge.character("diluc")
-    assert (diluc.element, diluc.weapon_type, diluc.region) == ("Pyro", "Claymore", "Mondstadt")
-
-
-def test_birthday_is_stored_day_first_and_read_as_month_day(knowledge: Knowledge) -> None:
-    albedo = knowledge.character("albedo")
-    assert albedo.birthday == (9, 13)
-    assert albedo.birthday_text == "September 13"
-
-
-def test_placeholder_constellation_is_skipped(knowledge: Knowledge) -> None:
-    # The data has "???" for Zhongli's constellation; we must not present that as a name.
-    assert knowledge.character("zhongli").constellation is None
-
-
-def test_region_that_is_not_a_nation_is_dropped(knowledge: Knowledge) -> None:
-    # Tartaglia's region is "Fatui" in the data: an organisation, not a region.
-    assert knowledge.character("tartaglia").region is None
-    assert knowledge.character("tartaglia").title == "Childe"
-
-
-def test_placeholders_become_none(raw: dict) -> None:
-    data = copy.deepcopy(raw)
-    character = next(c for c in data["characters"] if c["id"] == "hu_tao")
-    character.update(title="???", affiliation="None", constellation="", region="-", rarity=0, birthday=[None, None])
-    hu_tao = knowledge_from_json(data).character("hu_tao")
-    assert (hu_tao.title, hu_tao.affiliation, hu_tao.constellation) == (None, None, None)
-    assert (hu_tao.region, hu_tao.rarity, hu_tao.birthday) == (None, None, None)
-    assert hu_tao.element == "Pyro"
-
-
-def test_travelers_have_distinct_names_and_no_invented_fields(knowledge: Knowledge) -> None:
-    travelers = [c for c in knowledge.characters if c.id.startswith("traveler_")]
-    assert {c.name for c in travelers} == {
-        "Traveler (Anemo)", "Traveler (Dendro)", "Traveler (Electro)", "Traveler (Geo)"
-    }
-    for traveler in travelers:
-        assert traveler.name == f"Traveler ({traveler.element})"
-        assert traveler.birthday is None and traveler.region is None and traveler.affiliation is None
-
-
-def test_every_character_has_one_normal_attack_skill_and_burst(knowledge: Knowledge) -> None:
-    for character in knowledge.characters:
-        kinds = [t.kind for t in character.talents]
-        for kind in (NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST):
-            assert kinds.count(kind) == 1, (character.name, kinds)
-        assert kinds.count(PASSIVE) >= 2
-
-
-def test_talent_kind_comes_from_content_not_order(knowledge: Knowledge) -> None:
-    # The data lists the Dendro Traveler's burst before the skill.
-    traveler = knowledge.character("traveler_dendro")
-    assert traveler.talent(ELEMENTAL_SKILL).name == "Razorgrass Blade"
-    assert traveler.talent(ELEMENTAL_BURST).name == "Surgent Manifestation"
-    ayaka = knowledge.character("kamisato ayaka")
-    assert ayaka.talent(ELEMENTAL_SKILL).name == "Kamisato Art: Hyouka"
-    assert ayaka.talent(ALTERNATE_SPRINT).name == "Kamisato Art: Senho"
-    assert ayaka.talent(NORMAL_ATTACK).name == "Kamisato Art - Kabuki"
-
-
-def test_passives_know_their_ascension_phase(knowledge: Knowledge) -> None:
-    by_name = {t.name: t for t in knowledge.character("hu_tao").passives}
-    assert by_name["Flutter By"].unlock_ascension == 1
-    assert by_name["Sanguine Rouge"].unlock_ascension == 4
-    assert by_name["The More the Merrier"].unlock_ascension is None
-
-
-def test_descriptions_carry_no_html(knowledge: Knowledge) -> None:
-    texts = [t.description for c in knowledge.characters for t in c.talents]
-    texts += [w.passive_description or "" for w in knowledge.weapons]
-    texts += [a.two_piece or "" for a in knowledge.artifact_sets]
-    texts += [a.four_piece or "" for a in knowledge.artifact_sets]
-    assert not [text for text in texts if "<" in text or ">" in text]
-
-
-def test_clean_text_turns_headings_into_labels() -> None:
-    raw = "<span>Charged Attack</span><br/>Consumes Stamina.<br/><br/>·Deals <span>Pyro DMG</span>."
-    assert clean_text(raw) == "Charged Attack: Consumes Stamina. Deals Pyro DMG."
-    assert clean_text("???") is None
-
-
-def test_weapon_has_type_rarity_substat_and_refinement_one_passive(knowledge: Knowledge) -> None:
+def test_staff_of_homa(knowledge: Knowledge) -> None:
     homa = knowledge.weapon("Staff of Homa")
     assert (homa.type, homa.rarity, homa.substat, homa.passive_name) == ("Polearm", 5, "CRIT DMG", "Reckless Cinnabar")
-    assert homa.passive_description.startswith("HP increased by 20%.")
-    assert "/" not in homa.passive_description.split(".")[0]  # refinement 1 only, not "20%/25%/..."
+    assert homa.passive_description.startswith("HP increased by 20%.")  # refinement 1, not 25%
+    assert homa.ascension_material == "Aerosiderite"
+    aerosiderite = knowledge.weapon_material("aerosiderite")
+    assert aerosiderite.kind == WEAPON_MATERIAL
+    assert (aerosiderite.days, aerosiderite.region) == (("Wednesday", "Saturday", "Sunday"), "Liyue")
 
 
 def test_platform_note_is_kept_apart_from_the_passive(knowledge: Knowledge) -> None:
-    predator = knowledge.weapon("predator")
-    assert predator.platform == "PlayStation Network"
+    predator = knowledge.weapon("Predator")
+    assert predator.platform and "PlayStation" in predator.platform
     assert predator.passive_description.startswith("Dealing Cryo DMG")
 
 
 def test_low_rarity_weapons_have_no_substat_or_passive(knowledge: Knowledge) -> None:
-    dull_blade = knowledge.weapon("dull_blade")
-    assert dull_blade.rarity == 1
-    assert dull_blade.substat is None and dull_blade.passive_name is None
+    dull_blade = knowledge.weapon("Dull Blade")
+    assert dull_blade.rarity == 1 and dull_blade.substat is None and dull_blade.passive_name is None
 
 
-def test_artifact_set_bonuses(knowledge: Knowledge) -> None:
-    witch = knowledge.artifact_set("Crimson Witch of Flames")
-    assert witch.two_piece == "Pyro DMG Bonus +15%"
-    assert witch.four_piece.startswith("Increases Overloaded, Burning, and Burgeon DMG by 40%.")
-    assert witch.max_rarity == 5
-    prayers = knowledge.artifact_set("prayers_for_wisdom")
+def test_artifact_sets(knowledge: Knowledge) -> None:
+    emblem = knowledge.artifact_set("Emblem of Severed Fate")
+    assert emblem.two_piece == "Energy Recharge +20%"
+    assert emblem.four_piece.startswith("Increases Elemental Burst DMG by 25% of Energy Recharge.")
+    prayers = knowledge.artifact_set("prayersforwisdom")
     assert prayers.one_piece and prayers.two_piece is None and prayers.four_piece is None
 
 
-def test_characters_where_filters_on_every_attribute(knowledge: Knowledge) -> None:
-    names = {c.name for c in knowledge.characters_where(element="Pyro", weapon_type="Claymore")}
-    assert names == {"Dehya", "Diluc", "Xinyan"}
-    assert knowledge.regions == ("Mondstadt", "Liyue", "Inazuma", "Sumeru")
+def test_placeholders_stay_gaps(knowledge: Knowledge) -> None:
+    # genshin-db has "???" for Neuvillette's constellation name and "—" for Aloy's English voice.
+    assert knowledge.character("Neuvillette").constellation is None
+    assert knowledge.character("Aloy").voice_actor is None
 
 
-def test_load_knowledge_is_cached() -> None:
+def test_travelers(knowledge: Knowledge) -> None:
+    for name in ("Aether", "Lumine"):
+        traveler = knowledge.character(name)
+        assert (traveler.element, traveler.weapon_type, traveler.talents) == (None, "Sword", ())
+    hydro = knowledge.character("Traveler (Hydro)")
+    assert (hydro.element, hydro.weapon_type, hydro.region) == ("Hydro", "Sword", None)
+    assert hydro.talent(ELEMENTAL_SKILL).name == "Aquacrest Saber"
+    assert hydro.talent_book is None  # the Traveler's talents use three series
+    assert {c.name for c in knowledge.characters if c.id.startswith("traveler")} == {
+        f"Traveler ({e})" for e in ("Anemo", "Dendro", "Electro", "Geo", "Hydro", "Pyro")
+    }
+
+
+def test_every_character_with_a_burst_has_one_of_each_combat_kind(knowledge: Knowledge) -> None:
+    for character in knowledge.characters:
+        kinds = [t.kind for t in character.talents]
+        if ELEMENTAL_BURST in kinds:
+            assert [kinds.count(k) for k in (NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST)] == [1, 1, 1], character
+            assert kinds.count(PASSIVE) >= 2, character.name
+    assert knowledge.character("Kamisato Ayaka").talent(ALTERNATE_SPRINT).name == "Kamisato Art: Senho"
+
+
+def test_text_is_plain(knowledge: Knowledge) -> None:
+    texts = [t.description for c in knowledge.characters for t in c.talents]
+    texts += [c.effect for c in knowledge.characters for c in c.constellations]
+    texts += [w.passive_description or "" for w in knowledge.weapons]
+    texts += [a.four_piece or "" for a in knowledge.artifact_sets]
+    assert not [text for text in texts if any(mark in text for mark in ("<", ">", "**", "\\n", "  "))]
+
+
+def test_characters_where_and_regions(knowledge: Knowledge) -> None:
+    names = {c.name for c in knowledge.characters_where(element="Pyro", weapon_type="Claymore", region="Mondstadt")}
+    assert names == {"Diluc"}
+    assert {"Furina", "Neuvillette"} <= {c.name for c in knowledge.characters_where(region="Fontaine", rarity=5)}
+    assert knowledge.regions[:6] == ("Mondstadt", "Liyue", "Inazuma", "Sumeru", "Fontaine", "Natlan")
+
+
+def test_load_knowledge_is_cached_per_path(tmp_path: Path) -> None:
     assert load_knowledge() is load_knowledge()
+    snapshot = read_snapshot()
+    snapshot["characters"] = [c for c in snapshot["characters"] if c["id"] == "furina"]
+    snapshot["version"]["game_version"] = "9.9"
+    path = tmp_path / "other.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(snapshot).encode()))
+    other = load_knowledge(path)
+    assert other is load_knowledge(str(path))
+    assert [c.name for c in other.characters] == ["Furina"] and other.version.game_version == "9.9"
+    assert len(load_knowledge().characters) == 126
+
+
+def test_a_snapshot_of_another_format_is_refused(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"format": 0, "characters": []}))
+    with pytest.raises(SnapshotError, match="format 0"):
+        load_knowledge(old)
+    with pytest.raises(SnapshotError, match="cannot read"):
+        load_knowledge(tmp_path / "missing.json.gz")

@@ -41,9 +41,9 @@ import logging
 import re
 import tarfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +76,12 @@ LANGUAGE = "English"
 DATA_FILE = "src/min/data.min.json"
 DEFAULT_LICENSE = "MIT License, Copyright (c) 2020 theBowja"
 
-_COMBAT_SLOTS = (("combat1", NORMAL_ATTACK), ("combat2", ELEMENTAL_SKILL), ("combatsp", ALTERNATE_SPRINT),
-                 ("combat3", ELEMENTAL_BURST))
+_COMBAT_SLOTS = (
+    ("combat1", NORMAL_ATTACK),
+    ("combat2", ELEMENTAL_SKILL),
+    ("combatsp", ALTERNATE_SPRINT),
+    ("combat3", ELEMENTAL_BURST),
+)
 _PASSIVE_UNLOCK = {"passive1": 1, "passive2": 4}
 _PLACEHOLDER = re.compile(r"^[\s\-—–?.0]*$|^(none|null|n/a|tbd|tba)$", re.IGNORECASE)
 _PLATFORM_NOTE = re.compile(r'^Effective only on the following platform:\s*"([^"]+)"\s*', re.IGNORECASE)
@@ -110,8 +114,10 @@ class ImportReport:
 
     def summary(self) -> str:
         counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts.items())
-        return (f"genshin-db {self.version.package_version} (game {self.version.game_version}): {counts}; "
-                f"wrote {self.output} ({self.size_bytes / 1e6:.2f} MB)")
+        return (
+            f"genshin-db {self.version.package_version} (game {self.version.game_version}): {counts}; "
+            f"wrote {self.output} ({self.size_bytes / 1e6:.2f} MB)"
+        )
 
 
 # ---- reading the package ---------------------------------------------------------------------
@@ -139,11 +145,17 @@ def _read_package(path: Path) -> tuple[bytes, dict[str, Any], str | None]:
 
             package = member("package.json")
             licence = member("LICENSE")
-            return (member(DATA_FILE) or b"", json.loads(package) if package else {},
-                    licence.decode("utf-8") if licence else None)
-    # A bare JSON file; if it sits in an unpacked package (src/min/), read that package's metadata.
-    root = path.resolve().parent.parent.parent
-    return path.read_bytes(), _json_file(root / "package.json"), _text_file(root / "LICENSE")
+            return (
+                member(DATA_FILE) or b"",
+                json.loads(package) if package else {},
+                licence.decode("utf-8") if licence else None,
+            )
+    # A bare JSON file; if it is an unpacked package's data file, read that package's metadata.
+    resolved = path.resolve()
+    if resolved.as_posix().endswith("/" + DATA_FILE):
+        root = resolved.parents[2]
+        return resolved.read_bytes(), _json_file(root / "package.json"), _text_file(root / "LICENSE")
+    return resolved.read_bytes(), {}, None
 
 
 def _json_file(path: Path) -> dict[str, Any]:
@@ -155,7 +167,7 @@ def _text_file(path: Path) -> str | None:
 
 
 def _license_line(text: str | None) -> str:
-    """"MIT License, Copyright (c) 2020 theBowja" from the package's LICENSE file."""
+    """ "MIT License, Copyright (c) 2020 theBowja" from the package's LICENSE file."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     copyright_line = next((line for line in lines if line.lower().startswith("copyright")), None)
     if not lines or copyright_line is None:
@@ -193,7 +205,7 @@ def read_source(path: Path, package_version: str | None = None, game_version: st
         game_version=game_version,
         sha256=digest,
         license=_license_line(licence),
-        imported_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        imported_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
     )
     return Source(folders, document.get("image") or {}, document.get("version") or {}, version)
 
@@ -268,7 +280,7 @@ def common_words(names: Iterable[str]) -> str | None:
     padded = [f" {name} " for name in names]
     for length in range(len(words), 0, -1):
         for start in range(len(words) - length + 1):
-            run = words[start:start + length]
+            run = words[start : start + length]
             if all(f" {' '.join(run)} " in name for name in padded):
                 while run and run[0].lower() in _SERIES_STOPWORDS:
                     run = run[1:]
@@ -294,8 +306,8 @@ def _icon(images: dict[str, Any], key: str, *fields: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Materials:
-    by_id: dict[int, dict[str, Any]]
-    series_of: dict[int, MaterialSeries]  # item id -> its talent book or weapon material series
+    by_id: dict[Any, dict[str, Any]]  # keys are genshin-db's numeric ids, as JSON gives them
+    series_of: dict[Any, MaterialSeries]  # item id -> its talent book or weapon material series
     series: tuple[MaterialSeries, ...]
 
     def type_of(self, item: dict[str, Any]) -> str:
@@ -312,14 +324,15 @@ def _materials(source: Source) -> _Materials:
         kind = SERIES_TYPES.get(material.get("typeText", ""))
         if kind and material.get("daysOfWeek") and isinstance(material.get("sortRank"), int):
             groups[(kind, material["sortRank"])].append(material)
-    series_of: dict[int, MaterialSeries] = {}
+    named_by_first_item = {v.get("2starname"): (k, v) for k, v in named.items() if isinstance(v, dict)}
+    series_of: dict[Any, MaterialSeries] = {}
     all_series = []
     for (kind, _), items in sorted(groups.items()):
         items.sort(key=lambda m: (m.get("rarity") or 0, m["id"]))
         item_names = [m["name"] for m in items]
         # The data's own name for the series where it has one ("Mist Veiled Elixir"), else the
         # words its items share ("Teachings of Justice", "Guide to Justice" -> "Justice").
-        key, entry = next(((k, v) for k, v in named.items() if v.get("2starname") == item_names[0]), (None, {}))
+        key, entry = named_by_first_item.get(item_names[0], (None, {}))
         name = text(entry.get("name")) or common_words(item_names) or item_names[0]
         domain = domains.get(items[0].get("dropDomainId")) or {}
         series = MaterialSeries(
@@ -349,7 +362,7 @@ def _ascension_materials(costs: dict[str, Any] | None, materials: _Materials) ->
         return [item for item in items if materials.type_of(item).startswith(prefix)]
 
     gems = [item["name"] for item in of_type(GEM)]
-    commons = sorted(of_type(COMMON), key=lambda item: (materials.by_id[item["id"]].get("rarity") or 0))
+    commons = sorted(of_type(COMMON), key=lambda item: materials.by_id[item["id"]].get("rarity") or 0)
     return {
         "boss_drop": _the_one(item["name"] for item in of_type(BOSS_DROP)),
         "local_specialty": _the_one(item["name"] for item in of_type(LOCAL_SPECIALTY)),
@@ -439,16 +452,20 @@ def _traveler_elements(characters: list[Character], source: Source, materials: _
         element = next((e for e in ELEMENTS if match and e.lower() == match.group(1)), None)
         if element is None or not (raw.get("combat2") and raw.get("combat3")):
             continue
-        found.append(Character(**{
-            **common,
-            "id": key,
-            "name": text(raw.get("name")) or f"Traveler ({element})",
-            "element": element,
-            "talents": _talents(raw),
-            "constellations": _constellations((source.folders.get("constellations") or {}).get(key)),
-            **_talent_materials(raw.get("costs"), materials),
-            "release_version": text((source.versions.get("talents") or {}).get(key)),
-        }))
+        found.append(
+            Character(
+                **{
+                    **common,
+                    "id": key,
+                    "name": text(raw.get("name")) or f"Traveler ({element})",
+                    "element": element,
+                    "talents": _talents(raw),
+                    "constellations": _constellations((source.folders.get("constellations") or {}).get(key)),
+                    **_talent_materials(raw.get("costs"), materials),
+                    "release_version": text((source.versions.get("talents") or {}).get(key)),
+                }
+            )
+        )
     return found
 
 
@@ -456,7 +473,7 @@ def _weapon(key: str, raw: dict[str, Any], source: Source, materials: _Materials
     passive = (raw.get("r1") or {}).get("description")
     platform = None
     if isinstance(passive, str) and (match := _PLATFORM_NOTE.match(passive)):
-        platform, passive = text(match.group(1)), passive[match.end():]
+        platform, passive = text(match.group(1)), passive[match.end() :]
     series = [materials.series_of.get(item.get("id")) for item in _cost_items(raw.get("costs"))]
     return Weapon(
         id=key,
@@ -484,8 +501,15 @@ def _artifact_set(key: str, raw: dict[str, Any], source: Source) -> ArtifactSet:
         one_piece=clean_text(raw.get("effect1Pc")),
         two_piece=clean_text(raw.get("effect2Pc")),
         four_piece=clean_text(raw.get("effect4Pc")),
-        icon_url=_icon(source.images.get("artifacts") or {}, key,
-                       "mihoyo_flower", "mihoyo_plume", "mihoyo_sands", "mihoyo_goblet", "mihoyo_circlet"),
+        icon_url=_icon(
+            source.images.get("artifacts") or {},
+            key,
+            "mihoyo_flower",
+            "mihoyo_plume",
+            "mihoyo_sands",
+            "mihoyo_goblet",
+            "mihoyo_circlet",
+        ),
         release_version=text((source.versions.get("artifacts") or {}).get(key)),
     )
 
@@ -496,17 +520,20 @@ def build_snapshot(source: Source) -> dict[str, Any]:
     folder = source.folders.get
     characters = [_character(k, raw, source, materials) for k, raw in (folder("characters") or {}).items()]
     characters += _traveler_elements(characters, source, materials)
-    records = {
-        "characters": characters,
-        "weapons": [_weapon(k, raw, source, materials) for k, raw in (folder("weapons") or {}).items()],
-        "artifact_sets": [_artifact_set(k, raw, source) for k, raw in (folder("artifacts") or {}).items()],
-        "talent_books": [s for s in materials.series if s.kind == TALENT_BOOK],
-        "weapon_materials": [s for s in materials.series if s.kind == WEAPON_MATERIAL],
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "version": dataclasses.asdict(source.version),
+        "characters": _by_name(characters),
+        "weapons": _by_name([_weapon(k, raw, source, materials) for k, raw in (folder("weapons") or {}).items()]),
+        "artifact_sets": _by_name([_artifact_set(k, raw, source) for k, raw in (folder("artifacts") or {}).items()]),
+        "talent_books": _by_name([s for s in materials.series if s.kind == TALENT_BOOK]),
+        "weapon_materials": _by_name([s for s in materials.series if s.kind == WEAPON_MATERIAL]),
     }
-    snapshot: dict[str, Any] = {"format": SNAPSHOT_FORMAT, "version": dataclasses.asdict(source.version)}
-    for name, items in records.items():
-        snapshot[name] = [dataclasses.asdict(r) for r in sorted(items, key=lambda r: (r.name.casefold(), r.id))]
-    return snapshot
+
+
+def _by_name(records: Sequence[Character | Weapon | ArtifactSet | MaterialSeries]) -> list[dict[str, Any]]:
+    """JSON-ready records in name order, so a snapshot diff shows what changed, not reordering."""
+    return [dataclasses.asdict(r) for r in sorted(records, key=lambda r: (r.name.casefold(), r.id))]
 
 
 def write_snapshot(snapshot: dict[str, Any], output: Path) -> int:
@@ -518,12 +545,15 @@ def write_snapshot(snapshot: dict[str, Any], output: Path) -> int:
     return len(compressed)
 
 
-def import_data(path: Path, output: Path = DEFAULT_OUTPUT, package_version: str | None = None,
-                game_version: str | None = None) -> ImportReport:
+def import_data(
+    path: Path, output: Path = DEFAULT_OUTPUT, package_version: str | None = None, game_version: str | None = None
+) -> ImportReport:
     """Read a genshin-db package and write Katheryne's knowledge snapshot from it."""
     source = read_source(path, package_version, game_version)
     snapshot = build_snapshot(source)
     size = write_snapshot(snapshot, output)
-    counts = {name: len(snapshot[name]) for name in
-              ("characters", "weapons", "artifact_sets", "talent_books", "weapon_materials")}
+    counts = {
+        name: len(snapshot[name])
+        for name in ("characters", "weapons", "artifact_sets", "talent_books", "weapon_materials")
+    }
     return ImportReport(output, counts, size, source.version)
