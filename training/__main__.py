@@ -83,14 +83,19 @@ def train_command(argv: list[str]) -> int:
 
 
 def build_data(argv: list[str]) -> int:
-    from training.data import build_training_data
+    from dataclasses import asdict
+
+    from assistant.knowledge import load_knowledge
+    from training.examples import build_examples, report, write_examples
 
     parser = argparse.ArgumentParser(prog="python -m training build-data")
     parser.add_argument("--out", type=Path, default=Path("training_data.json"))
     parser.add_argument("--seed", type=int, default=0)
     options = parser.parse_args(argv)
-    report = build_training_data(options.out, seed=options.seed)
-    print(report.summary())
+    knowledge = load_knowledge()
+    examples = build_examples(knowledge, seed=options.seed)
+    write_examples(options.out, examples, {"seed": options.seed, "knowledge": asdict(knowledge.version)})
+    print(report(examples))
     print(f"wrote {options.out}")
     return 0
 

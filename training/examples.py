@@ -1,0 +1,756 @@
+"""Question/answer examples that teach the model to read the facts it is given.
+
+Every fact in the knowledge (Furina's element, Staff of Homa's passive, the days Justice books can
+be farmed, whether Xiangling and Xinyan share an element) becomes one fixed answer
+(training/wording.py) asked in several phrasings, with players' noise (training/noise.py).
+Questions about names that do not exist, or about fields the data leaves empty, get the admission;
+greetings and chatter get fixed replies that state no game fact.
+
+The split measures reading, not memory: some characters, weapons and artifact sets (chosen by a
+stable hash of their key) never appear in training at all, not as the subject, not in a list or a
+pair, not as a distractor; validation and test ask about them, and also ask training entities in
+phrasing families that training never uses. No normalised question appears in two splits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.atomic import atomic_write
+from assistant.facts import first_sentence
+from assistant.knowledge import (
+    ELEMENTAL_BURST,
+    ELEMENTAL_SKILL,
+    ELEMENTS,
+    NORMAL_ATTACK,
+    REGIONS,
+    WEAPON_TYPES,
+    Character,
+    Knowledge,
+    MaterialSeries,
+)
+from assistant.nicknames import NICKNAMES
+from training import wording as W
+from training.noise import NoiseRates, choose_name, roughen
+
+SPLITS = W.SPLITS
+DATA_FORMAT = 1
+
+# Questions per fact: (train, per held-out entity's fact in its split, per training fact in each
+# of validation and test with held-out phrasings). Fractions are expectations.
+COUNTS: dict[str, tuple[float, float, float]] = {
+    "element": (17, 4, 0.5),
+    "weapon_type": (14, 3, 0.4),
+    "region": (14, 3, 0.4),
+    "rarity": (8, 2, 0.25),
+    "birthday": (8, 2, 0.25),
+    "title": (7, 2, 0.2),
+    "constellation": (7, 2, 0.2),
+    "affiliation": (7, 2, 0.2),
+    "ascension_stat": (7, 2, 0.2),
+    "voice_actor": (8, 2, 0.25),
+    "talent_book": (11, 3, 0.3),
+    "boss_drop": (8, 2, 0.25),
+    "local_specialty": (8, 2, 0.25),
+    "weekly_boss_drop": (8, 2, 0.25),
+    "normal_attack": (7, 2, 0.2),
+    "skill": (11, 3, 0.3),
+    "burst": (11, 3, 0.3),
+    "passives": (7, 2, 0.2),
+    "passive_effect": (4, 1, 0.1),
+    "constellation_level": (4, 1, 0.1),
+    "abilities": (8, 2, 0.25),
+    "who_is": (11, 3, 0.3),
+    "claim_element": (6, 1.5, 0.15),
+    "claim_weapon": (4, 1, 0.12),
+    "claim_region": (4, 1, 0.12),
+    "same_element": (3, 0.5, 0.1),
+    "same_region": (3, 0.5, 0.1),
+    "same_weapon": (3, 0.5, 0.1),
+    "list_element_weapon": (17, 4, 1),
+    "list_element_region": (17, 4, 1),
+    "talent_book.days": (35, 0, 2.5),
+    "weapon_material.days": (28, 0, 2),
+    "weapon.type": (6, 1.5, 0.15),
+    "weapon.rarity": (4, 1, 0.12),
+    "weapon.substat": (6, 1.5, 0.15),
+    "weapon.passive": (7, 1.5, 0.2),
+    "weapon.material": (6, 1.5, 0.15),
+    "artifact.two_piece": (11, 3, 0.3),
+    "artifact.four_piece": (11, 3, 0.3),
+}
+# Pairs of characters asked about per character and kind; about this share have the same value.
+PAIRS_PER_CHARACTER = 6
+SAME_VALUE_SHARE = 0.4
+MAX_LIST_NAMES = 6
+# Made-up names per split, each asked once in a question of a random kind.
+MADE_UP_QUESTIONS = {"train": 4000, "validation": 350, "test": 350}
+# Noisy copies per small-talk or off-topic question (duplicates collapse).
+FIXED_COPIES = {"train": 25, "validation": 6, "test": 6}
+# Held-out shares of characters, weapons and artifact sets, by a stable hash of the entity key.
+HELD_OUT = {"test": 0.18, "validation": 0.12}
+
+_CHARACTER_ATTRIBUTES = (
+    "element",
+    "weapon_type",
+    "region",
+    "rarity",
+    "birthday",
+    "title",
+    "constellation",
+    "affiliation",
+    "ascension_stat",
+    "voice_actor",
+    "boss_drop",
+    "local_specialty",
+    "weekly_boss_drop",
+)
+_TALENTS = {"normal_attack": NORMAL_ATTACK, "skill": ELEMENTAL_SKILL, "burst": ELEMENTAL_BURST}
+_OPENING_WORDS = 6  # words of a description an answer must reproduce to count as read
+_SYLLABLES = (
+    "ka",
+    "ri",
+    "lo",
+    "ven",
+    "mar",
+    "thi",
+    "sel",
+    "dor",
+    "ae",
+    "bri",
+    "sa",
+    "to",
+    "mas",
+    "el",
+    "wyn",
+    "qu",
+    "ra",
+    "zel",
+    "fen",
+    "ish",
+    "or",
+    "na",
+    "vel",
+    "ko",
+    "rin",
+    "tha",
+    "lys",
+    "gar",
+    "mi",
+    "on",
+    "ur",
+    "bel",
+)
+_REAL_WORDS = ("Wind", "Frost", "Stone", "River", "Ember", "Moon", "Star", "Gate", "Storm", "Thorn", "Dawn", "Ash")
+_WORD_ENDINGS = ("mere", "vale", "keeper", "ford", "wood", "crest", "fall", "guard")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One question with its answer and what grading needs to know about it."""
+
+    question: str
+    answer: str
+    split: str  # "train" | "validation" | "test"
+    kind: str  # what is asked ("element", "weapon.passive", "greeting", "made_up", ...)
+    entities: tuple[str, ...]  # keys ("character:furina") the question is about, in question order
+    held_out: bool  # asks about an entity that training never sees
+    expected: tuple[str, ...]  # a right answer contains each (whole tokens, any case)
+    forbidden: tuple[str, ...]  # a fluent wrong answer contains one of these
+    category: str  # "fact" | "unknown" | "smalltalk" | "offtopic"
+    template: str  # phrasing family id
+    noise: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """An entity as a question can name it."""
+
+    key: str
+    name: str
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """Something to ask: one kind about one or two subjects (none for lists), and its answer."""
+
+    kind: str
+    subjects: tuple[_Subject, ...]
+    answer: str
+    expected: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    category: str = "fact"
+    slots: tuple[tuple[str, str], ...] = ()  # other pattern fields ({value}, {n}, {element}, ...)
+    mentions: tuple[str, ...] = ()  # further entity keys the answer names (list members)
+
+    @property
+    def involved(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.subjects) + self.mentions
+
+
+# ----------------------------------------------------------------------------------------------
+# Which entities each split may see
+
+
+def entity_key(kind: str, record_id: str) -> str:
+    return f"{kind}:{record_id}"
+
+
+def held_out_entities(knowledge: Knowledge) -> dict[str, str]:
+    """Entity key -> "validation" or "test" for the characters, weapons and sets training never sees.
+
+    The lowest stable hashes of each kind go to test, the next ones to validation, so the choice
+    does not depend on the seed or on what else is in the data.
+    """
+    chosen: dict[str, str] = {}
+    for kind, records in (
+        ("character", knowledge.characters),
+        ("weapon", knowledge.weapons),
+        ("artifact_set", knowledge.artifact_sets),
+    ):
+        keys = sorted((entity_key(kind, r.id) for r in records), key=_stable_hash)
+        test = round(HELD_OUT["test"] * len(keys))
+        validation = round(HELD_OUT["validation"] * len(keys))
+        chosen.update({key: "test" for key in keys[:test]})
+        chosen.update({key: "validation" for key in keys[test : test + validation]})
+    return chosen
+
+
+def _stable_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fact_split(fact: _Fact, held_out: Mapping[str, str]) -> str:
+    """ "test" if the fact involves a test entity, else "validation" for a validation one, else "train"."""
+    splits = {held_out.get(key, "train") for key in fact.involved}
+    return next((split for split in ("test", "validation") if split in splits), "train")
+
+
+# ----------------------------------------------------------------------------------------------
+# Facts
+
+
+def _opening(text: str) -> str:
+    """The first words of a description's first sentence, which a right answer must repeat."""
+    return " ".join(first_sentence(text).split()[:_OPENING_WORDS]).rstrip(".,;:")
+
+
+def _others(values: Iterable[str], value: str) -> tuple[str, ...]:
+    return tuple(v for v in values if v != value)
+
+
+class _FactBuilder:
+    def __init__(self, knowledge: Knowledge, nicknames: Mapping[str, str]) -> None:
+        self.knowledge = knowledge
+        self.subjects = self._subjects(nicknames)
+
+    def _subjects(self, nicknames: Mapping[str, str]) -> dict[str, _Subject]:
+        k = self.knowledge
+        by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for nickname, name in nicknames.items():
+            by_name[name.casefold()].append((nickname, "nickname"))
+        part_owners: Counter[str] = Counter(
+            part.casefold() for r in (*k.characters, *k.weapons, *k.artifact_sets) for part in set(r.name.split())
+        )
+        subjects: dict[str, _Subject] = {}
+        for kind, records in (("character", k.characters), ("weapon", k.weapons), ("artifact_set", k.artifact_sets)):
+            for r in records:
+                aliases = list(by_name.get(r.name.casefold(), []))
+                if kind == "character":
+                    if r.title:
+                        aliases.append((r.title.strip('"'), "title"))
+                    words = r.name.split()
+                    if len(words) > 1 and "(" not in r.name:
+                        aliases += [
+                            (w, "name_part")
+                            for w in words
+                            if len(w) >= 4
+                            and part_owners[w.casefold()] == 1
+                            and w.casefold() not in {a.casefold() for a, _ in aliases}
+                        ]
+                subjects[entity_key(kind, r.id)] = _Subject(entity_key(kind, r.id), r.name, tuple(aliases))
+        for kind, records in (("talent_book", k.talent_books), ("weapon_material", k.weapon_materials)):
+            subjects.update({entity_key(kind, s.id): _Subject(entity_key(kind, s.id), s.name) for s in records})
+        return subjects
+
+    def all(self, rng: random.Random) -> list[_Fact]:
+        k = self.knowledge
+        facts = [f for c in k.characters for f in self.character(c)]
+        facts += [f for w in k.weapons for f in self.weapon(w)]
+        facts += [f for a in k.artifact_sets for f in self.artifact_set(a)]
+        facts += [self.series(s, "talent_book", "talent books") for s in k.talent_books]
+        facts += [self.series(s, "weapon_material", "materials") for s in k.weapon_materials]
+        facts += self.claims(rng) + self.pairs(rng) + self.lists()
+        return facts
+
+    def _series(self, kind: str, name: str | None) -> MaterialSeries | None:
+        if name is None:
+            return None
+        return (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(name)
+
+    def _unknown(self, kind: str, subject: _Subject, slots: tuple[tuple[str, str], ...] = ()) -> _Fact:
+        return _Fact(kind, (subject,), W.UNKNOWN_ANSWER, category="unknown", slots=slots)
+
+    def character(self, c: Character) -> Iterator[_Fact]:
+        me = self.subjects[entity_key("character", c.id)]
+        exclusive = {"element": ELEMENTS, "weapon_type": WEAPON_TYPES, "region": REGIONS}
+        for kind in _CHARACTER_ATTRIBUTES:
+            raw = c.birthday_text if kind == "birthday" else getattr(c, kind)
+            if raw is None:
+                yield self._unknown(kind, me)
+                continue
+            value = str(raw)
+            forbidden = _others(exclusive[kind], value) if kind in exclusive else ()
+            if kind == "rarity":
+                forbidden = tuple(f"{r}-star" for r in (4, 5) if str(r) != value)
+            yield _Fact(kind, (me,), W.attribute_answer(kind, c.name, value), (value,), forbidden)
+        book = self._series("talent_book", c.talent_book)
+        if c.talent_book is None or book is None:
+            yield self._unknown("talent_book", me)
+        else:
+            answer = W.talent_book_answer(c.name, book.name, book.days, book.domain)
+            yield _Fact("talent_book", (me,), answer, (book.name, *book.days))
+        talents = {kind: c.talent(talent_kind) for kind, talent_kind in _TALENTS.items()}
+        for kind, talent in talents.items():
+            if talent is None:
+                yield self._unknown(kind, me)
+                continue
+            answer = W.talent_answer(c.name, _TALENTS[kind], talent.name, talent.description)
+            others = tuple(t.name for t in talents.values() if t is not None and t.name != talent.name)
+            yield _Fact(kind, (me,), answer, (talent.name, _opening(talent.description)), others)
+        passives = [p.name for p in c.passives]
+        if passives:
+            yield _Fact("passives", (me,), W.passives_answer(c.name, passives), tuple(passives))
+        for p in c.passives:
+            answer = W.passive_effect_answer(c.name, p.name, p.description)
+            yield _Fact(
+                "passive_effect", (me,), answer, (p.name, _opening(p.description)), slots=(("passive", p.name),)
+            )
+        for con in c.constellations:
+            answer = W.constellation_answer(c.name, con.level, con.name, con.effect)
+            others = tuple(o.name for o in c.constellations if o.level != con.level)
+            yield _Fact(
+                "constellation_level",
+                (me,),
+                answer,
+                (con.name, _opening(con.effect)),
+                others,
+                slots=(("n", str(con.level)),),
+            )
+        if not c.constellations:
+            yield self._unknown("constellation_level", me, (("n", "1"),))
+        skill, burst = talents["skill"], talents["burst"]
+        if skill and burst and passives:
+            answer = W.abilities_answer(c.name, skill.name, burst.name, passives)
+            yield _Fact("abilities", (me,), answer, (skill.name, burst.name, *passives))
+        summary = W.who_is_answer(c.name, c.title, c.rarity, c.element, c.weapon_type, c.region)
+        expected = tuple(v for v in (c.name, c.element, c.weapon_type, c.region) if v)
+        yield _Fact("who_is", (me,), summary, expected, _others(ELEMENTS, c.element or ""))
+
+    def weapon(self, w: Any) -> Iterator[_Fact]:
+        me = self.subjects[entity_key("weapon", w.id)]
+        if w.type:
+            yield _Fact(
+                "weapon.type",
+                (me,),
+                W.attribute_answer("weapon.type", w.name, w.type),
+                (w.type,),
+                _others(WEAPON_TYPES, w.type),
+            )
+        if w.rarity:
+            value = str(w.rarity)
+            yield _Fact("weapon.rarity", (me,), W.attribute_answer("weapon.rarity", w.name, value), (f"{value}-star",))
+        if w.substat:
+            yield _Fact("weapon.substat", (me,), W.attribute_answer("weapon.substat", w.name, w.substat), (w.substat,))
+        else:
+            yield self._unknown("weapon.substat", me)
+        if w.passive_name and w.passive_description:
+            answer = W.weapon_passive_answer(w.name, w.passive_name, w.passive_description)
+            yield _Fact("weapon.passive", (me,), answer, (w.passive_name, _opening(w.passive_description)))
+        else:
+            yield self._unknown("weapon.passive", me)
+        series = self._series("weapon_material", w.ascension_material)
+        if series:
+            answer = W.weapon_material_answer(w.name, series.name, series.days, series.domain)
+            yield _Fact("weapon.material", (me,), answer, (series.name, *series.days))
+        else:
+            yield self._unknown("weapon.material", me)
+
+    def artifact_set(self, a: Any) -> Iterator[_Fact]:
+        me = self.subjects[entity_key("artifact_set", a.id)]
+        for kind, pieces, bonus in (("artifact.two_piece", 2, a.two_piece), ("artifact.four_piece", 4, a.four_piece)):
+            if bonus:
+                yield _Fact(
+                    kind, (me,), W.set_bonus_answer(a.name, pieces, bonus), (f"{pieces}-piece", _opening(bonus))
+                )
+            else:
+                yield self._unknown(kind, me)
+
+    def series(self, s: MaterialSeries, kind: str, noun: str) -> _Fact:
+        me = self.subjects[entity_key(kind, s.id)]
+        answer = W.series_days_answer(s.name, noun, s.days, s.domain)
+        return _Fact(f"{kind}.days", (me,), answer, (*s.days, *((s.domain,) if s.domain else ())))
+
+    def claims(self, rng: random.Random) -> list[_Fact]:
+        facts = []
+        for c in self.knowledge.characters:
+            me = self.subjects[entity_key("character", c.id)]
+            for kind, actual, values in (
+                ("claim_element", c.element, ELEMENTS),
+                ("claim_weapon", c.weapon_type, WEAPON_TYPES),
+                ("claim_region", c.region, REGIONS),
+            ):
+                if actual is None:
+                    continue
+                for claimed in (actual, rng.choice(_others(values, actual))):
+                    true = claimed == actual
+                    answer = W.claim_answer(kind, c.name, true, actual)
+                    yes, no = ("Yes", "No") if true else ("No", "Yes")
+                    forbidden = (no, *(() if true else (claimed,)))
+                    facts.append(_Fact(kind, (me,), answer, (yes, actual), forbidden, slots=(("value", claimed),)))
+        return facts
+
+    def pairs(self, rng: random.Random) -> list[_Fact]:
+        facts = []
+        characters = list(self.knowledge.characters)
+        for kind, attribute, values in (
+            ("same_element", "element", ELEMENTS),
+            ("same_region", "region", REGIONS),
+            ("same_weapon", "weapon_type", WEAPON_TYPES),
+        ):
+            known = [c for c in characters if getattr(c, attribute) is not None]
+            chosen: set[tuple[str, str]] = set()
+            for a in known:
+                same = [b for b in known if b.id != a.id and getattr(b, attribute) == getattr(a, attribute)]
+                different = [b for b in known if getattr(b, attribute) != getattr(a, attribute)]
+                for _ in range(PAIRS_PER_CHARACTER):
+                    pool = same if same and rng.random() < SAME_VALUE_SHARE else different
+                    b = rng.choice(pool)
+                    if (a.id, b.id) in chosen:
+                        continue
+                    chosen.add((a.id, b.id))
+                    va, vb = getattr(a, attribute), getattr(b, attribute)
+                    answer = W.comparison_answer(kind, a.name, b.name, va, vb)
+                    expected = ("Yes", va) if va == vb else ("No", a.name, va, b.name, vb)
+                    forbidden = ("No",) if va == vb else ("Yes",)
+                    forbidden += tuple(v for v in values if v not in (va, vb))
+                    subjects = (
+                        self.subjects[entity_key("character", a.id)],
+                        self.subjects[entity_key("character", b.id)],
+                    )
+                    facts.append(_Fact(kind, subjects, answer, expected, forbidden))
+        return facts
+
+    def lists(self) -> list[_Fact]:
+        facts = []
+        k = self.knowledge
+        for element in ELEMENTS:
+            for kind, other, label in [("list_element_weapon", w, "weapon") for w in WEAPON_TYPES] + [
+                ("list_element_region", r, "region") for r in k.regions
+            ]:
+                where = {"element": element, "weapon_type" if label == "weapon" else "region": other}
+                members = k.characters_where(**where)
+                if not 0 < len(members) <= MAX_LIST_NAMES:
+                    continue
+                names = [c.name for c in members]
+                if label == "weapon":
+                    answer, slots = (
+                        W.list_answer(f"{element} {other}", names),
+                        (("element", element), ("weapon", other)),
+                    )
+                else:
+                    answer, slots = (
+                        W.list_answer(element, names, region=other),
+                        (("element", element), ("region", other)),
+                    )
+                keys = tuple(entity_key("character", c.id) for c in members)
+                facts.append(_Fact(kind, (), answer, tuple(names), slots=slots, mentions=keys))
+        return facts
+
+
+# ----------------------------------------------------------------------------------------------
+# Phrasing
+
+
+@dataclass
+class _Phraser:
+    families: dict[str, tuple[W.Family, ...]]
+    subjects: dict[str, _Subject]
+    held_out: Mapping[str, str]
+    rates: NoiseRates = field(default_factory=NoiseRates)
+
+    def allowed(self, kind: str, splits: Sequence[str]) -> list[W.Family]:
+        return [f for f in self.families[kind] if f.split in splits]
+
+    def distractors(self, split: str) -> list[str]:
+        """Weapons and artifact sets a question in `split` may mention before its real question."""
+        return sorted(
+            s.name
+            for key, s in self.subjects.items()
+            if key.startswith(("weapon:", "artifact_set:")) and self.held_out.get(key, split) == split
+        )
+
+    def ask(self, fact: _Fact, family: W.Family, split: str, rng: random.Random, distractors: Sequence[str]) -> Example:
+        pattern = rng.choice(family.patterns)
+        fields: dict[str, str] = dict(fact.slots)
+        noise: list[str] = []
+        written: list[str] = []
+        for slot, subject in zip(("a", "b") if len(fact.subjects) == 2 else ("name",), fact.subjects, strict=False):
+            surface, labels = choose_name(
+                subject.name, subject.aliases if fact.kind != "title" else (), rng, self.rates
+            )
+            fields[slot] = surface
+            written.append(surface)
+            noise += labels
+        question = pattern.format(**fields)
+        own = {s.name for s in fact.subjects}
+        distractor = rng.choice([d for d in distractors if d not in own]) if distractors else None
+        protected = [word for text in (*written, *dict(fact.slots).values()) for word in text.split()]
+        question, labels = roughen(question, rng, self.rates, protected, distractor)
+        noise += labels
+        return Example(
+            question=question,
+            answer=fact.answer,
+            split=split,
+            kind=fact.kind,
+            entities=tuple(s.key for s in fact.subjects),
+            held_out=any(key in self.held_out for key in fact.involved),
+            expected=fact.expected,
+            forbidden=fact.forbidden,
+            category=fact.category,
+            template=family.id,
+            noise=tuple(noise),
+        )
+
+
+def _draw(expected: float, rng: random.Random) -> int:
+    whole = int(expected)
+    return whole + (rng.random() < expected - whole)
+
+
+def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, rng: random.Random) -> list[Example]:
+    examples = []
+    distractors = {split: phraser.distractors(split) for split in SPLITS}
+    for fact in facts:
+        split = _fact_split(fact, phraser.held_out)
+        train_count, held_count, seen_count = COUNTS[fact.kind]
+        if split == "train":
+            plan = [("train", ("train",), _draw(train_count, rng))]
+            plan += [(s, (s,), _draw(seen_count, rng)) for s in ("validation", "test")]
+        else:
+            plan = [(split, ("train", split), _draw(held_count, rng))]
+        for target, family_splits, count in plan:
+            families = phraser.allowed(fact.kind, family_splits)
+            for _ in range(count):
+                examples.append(phraser.ask(fact, rng.choice(families), target, rng, distractors[target]))
+    return examples
+
+
+# ----------------------------------------------------------------------------------------------
+# Questions that are not about real facts
+
+
+def real_name_words(knowledge: Knowledge) -> set[str]:
+    """Every word of every entity name and title, case-folded."""
+    names = [r.name for r in (*knowledge.characters, *knowledge.weapons, *knowledge.artifact_sets)]
+    names += [s.name for s in (*knowledge.talent_books, *knowledge.weapon_materials)]
+    names += [c.title for c in knowledge.characters if c.title]
+    names += list(NICKNAMES)
+    return {word.casefold() for name in names for word in re.findall(r"\w+", name)}
+
+
+def made_up_names(count: int, knowledge: Knowledge, rng: random.Random) -> list[str]:
+    """Distinct names that are in no game data: syllable names, and names built on a real word
+    ("Brisa Windmere", "Tomas the Gatekeeper") or on a name part several entities share
+    ("Kamisato Renji"), which a linker must not snap onto a real entity."""
+    real = real_name_words(knowledge)
+    shared = sorted(
+        part
+        for part, owners in Counter(
+            p for r in (*knowledge.characters, *knowledge.weapons) for p in set(r.name.split())
+        ).items()
+        if owners > 1 and part.isalpha() and len(part) >= 5
+    )
+
+    def word() -> str:
+        while True:
+            made = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 2, 3)))).capitalize()
+            if len(made) >= 4 and made.casefold() not in real:
+                return made
+
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        style = rng.random()
+        if style < 0.45:
+            name = word() if rng.random() < 0.5 else f"{word()} {word()}"
+        elif style < 0.6:
+            name = f"{word()} the {rng.choice(_REAL_WORDS)}{rng.choice(_WORD_ENDINGS)}"
+        elif style < 0.8 or not shared:
+            name = f"{word()} {rng.choice(_REAL_WORDS)}{rng.choice(_WORD_ENDINGS)}"
+        else:
+            name = f"{rng.choice(shared)} {word()}"
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+_MADE_UP_KINDS = {  # what a made-up name is asked about, by what it pretends to be
+    "character": (
+        "element",
+        "weapon_type",
+        "region",
+        "birthday",
+        "who_is",
+        "skill",
+        "burst",
+        "talent_book",
+        "claim_element",
+        "voice_actor",
+        "constellation",
+    ),
+    "weapon": ("weapon.passive", "weapon.substat", "weapon.type", "weapon.material"),
+    "artifact_set": ("artifact.two_piece", "artifact.four_piece"),
+}
+
+
+def _made_up_examples(knowledge: Knowledge, phraser: _Phraser, seed: int) -> list[Example]:
+    examples = []
+    for split in SPLITS:
+        rng = random.Random(f"made-up {seed} {split}")
+        families = ("train",) if split == "train" else ("train", split)
+        for name in made_up_names(MADE_UP_QUESTIONS[split], knowledge, rng):
+            pretends = rng.choices(list(_MADE_UP_KINDS), weights=(0.6, 0.25, 0.15))[0]
+            kind = rng.choice(_MADE_UP_KINDS[pretends])
+            slots = (("value", rng.choice(ELEMENTS)),) if kind == "claim_element" else ()
+            fact = _Fact(kind, (_Subject(f"made_up:{name}", name),), W.UNKNOWN_ANSWER, category="unknown", slots=slots)
+            made = phraser.ask(fact, rng.choice(phraser.allowed(kind, families)), split, rng, ())
+            examples.append(replace(made, kind="made_up", entities=()))
+    return examples
+
+
+def _fixed_examples(phraser: _Phraser, seed: int) -> list[Example]:
+    examples = []
+    rates = NoiseRates(word_typo=0.1, distractor=0.0)
+    for kind, answer in (*W.SMALLTALK_ANSWERS.items(), ("offtopic", W.OFFTOPIC_ANSWER)):
+        category = "offtopic" if kind == "offtopic" else "smalltalk"
+        for family in phraser.families[kind]:
+            rng = random.Random(f"fixed {seed} {family.id}")
+            for question in family.patterns:
+                variants = [(question, ())] + [
+                    roughen(question, rng, rates) for _ in range(FIXED_COPIES[family.split] - 1)
+                ]
+                examples += [
+                    Example(text, answer, family.split, kind, (), False, (), (), category, family.id, noise)
+                    for text, noise in variants
+                ]
+    return examples
+
+
+# ----------------------------------------------------------------------------------------------
+# Building, cleaning, reading and writing
+
+
+def normalise(question: str) -> str:
+    """The form two questions must not share across splits: case-folded words only."""
+    return " ".join(re.findall(r"\w+", question.casefold()))
+
+
+def _clean(examples: Sequence[Example], held_out: Mapping[str, str], knowledge: Knowledge) -> list[Example]:
+    """Drops questions that need two answers, keeps each question in one split (test, then
+    validation, then train), and drops training examples whose text names a held-out entity."""
+    answers: dict[str, set[str]] = defaultdict(set)
+    for e in examples:
+        answers[normalise(e.question)].add(e.answer)
+    owner: dict[str, str] = {}
+    for split in ("test", "validation", "train"):
+        for e in examples:
+            if e.split == split:
+                owner.setdefault(normalise(e.question), split)
+    hidden = _held_out_names(held_out, knowledge)
+    kept, seen = [], set()
+    for e in examples:
+        key = normalise(e.question)
+        if len(answers[key]) > 1 or owner[key] != e.split or (e.split, key) in seen:
+            continue
+        if e.split == "train" and names_any(f"{e.question} {e.answer}", hidden):
+            continue
+        seen.add((e.split, key))
+        kept.append(e)
+    return kept
+
+
+def _held_out_names(held_out: Mapping[str, str], knowledge: Knowledge) -> list[str]:
+    records = {
+        **{entity_key("character", r.id): r for r in knowledge.characters},
+        **{entity_key("weapon", r.id): r for r in knowledge.weapons},
+        **{entity_key("artifact_set", r.id): r for r in knowledge.artifact_sets},
+    }
+    return sorted({records[key].name for key in held_out})
+
+
+def names_any(text: str, names: Iterable[str]) -> bool:
+    """Whether `text` contains any of `names` as whole words, case-insensitively."""
+    padded = f" {normalise(text)} "
+    return any(f" {normalise(name)} " in padded for name in names)
+
+
+def build_examples(knowledge: Knowledge, seed: int = 0, nicknames: Mapping[str, str] = NICKNAMES) -> list[Example]:
+    """All examples of all splits, deterministic for `knowledge` and `seed`."""
+    rng = random.Random(seed)
+    builder = _FactBuilder(knowledge, nicknames)
+    held_out = held_out_entities(knowledge)
+    phraser = _Phraser(W.families(), builder.subjects, held_out)
+    examples = _phrase_facts(builder.all(rng), phraser, rng)
+    examples += _made_up_examples(knowledge, phraser, seed)
+    examples += _fixed_examples(phraser, seed)
+    return _clean(examples, held_out, knowledge)
+
+
+def report(examples: Sequence[Example]) -> str:
+    """Counts per split, per category and per kind, as lines for the build-data command."""
+    lines = ["examples: " + ", ".join(f"{s} {sum(e.split == s for e in examples)}" for s in SPLITS)]
+    for split in SPLITS:
+        chosen = [e for e in examples if e.split == split]
+        categories = Counter(e.category for e in chosen)
+        lines.append(
+            f"{split}: "
+            + ", ".join(f"{c} {n}" for c, n in sorted(categories.items()))
+            + f"; about held-out entities {sum(e.held_out for e in chosen)}"
+        )
+        kinds = Counter(e.kind for e in chosen if e.category == "fact")
+        lines.append("  facts: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    return "\n".join(lines)
+
+
+def write_examples(path: str | Path, examples: Sequence[Example], meta: Mapping[str, Any]) -> None:
+    """Writes examples and `meta` (seed, data version, ...) as JSON, atomically."""
+    document = {"format": DATA_FORMAT, "meta": dict(meta), "examples": [asdict(e) for e in examples]}
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False)
+
+
+def read_examples(path: str | Path) -> tuple[list[Example], dict[str, Any]]:
+    """Examples and meta from a file written by write_examples; ValueError when it is not one."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not JSON: {error}") from error
+    if not isinstance(document, dict) or document.get("format") != DATA_FORMAT:
+        raise ValueError(
+            f"{path} is not a training examples file of format {DATA_FORMAT}; rebuild it with "
+            "`python -m training build-data`"
+        )
+    tuples = ("entities", "expected", "forbidden", "noise")
+    examples = [Example(**{k: tuple(v) if k in tuples else v for k, v in raw.items()}) for raw in document["examples"]]
+    return examples, document.get("meta", {})
