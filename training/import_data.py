@@ -6,11 +6,12 @@ The snapshot holds the records of assistant/knowledge.py already normalised, as 
 English only, the folders Katheryne uses, plain text with headings folded into their paragraph,
 placeholders ("???", "——", "", 0) turned into null, and every material matched to its series.
 Normalising here rather than at start-up keeps the meaning of genshin-db's fields in this one
-module, makes the shipped file small (about half a megabyte instead of 177 MB), and leaves the bot
+module, makes the shipped file small (0.2 MB instead of 177 MB), and leaves the bot
 only to turn JSON objects into dataclasses. The records are built as those very dataclasses, so
 the snapshot's schema is defined once, by assistant/knowledge.py.
 
-Rules taken from the data, not guessed:
+Reading the package is training/genshin_db_package.py's job; this module normalises. Rules taken
+from the data, not guessed:
 - Materials are told apart by their `typeText` ("Character Level-Up Material" is a boss drop in
   ascension costs and a weekly boss drop in talent costs; "Local Specialty (...)"; "Character
   Ascension Material" is the elemental gem) and grouped into series by their shared `sortRank`.
@@ -26,24 +27,17 @@ Rules taken from the data, not guessed:
 - Passives: genshin-db lists the first-ascension passive first and the fourth-ascension one
   second; later ones are innate. The Ororon/Citlali "special jump" slot has no talent kind of ours
   and is left out.
-
-Parsing uses the standard library: about 6 s and 1 GB of memory for the whole file, once per
-game update, which does not justify a streaming-parser dependency.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gzip
-import hashlib
 import json
-import logging
 import re
-import tarfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +62,9 @@ from assistant.knowledge import (
     Talent,
     Weapon,
 )
-
-log = logging.getLogger(__name__)
+from training.genshin_db_package import Source, read_source
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "genshin_db.json.gz"
-LANGUAGE = "English"
-DATA_FILE = "src/min/data.min.json"
-DEFAULT_LICENSE = "MIT License, Copyright (c) 2020 theBowja"
 
 _COMBAT_SLOTS = (
     ("combat1", NORMAL_ATTACK),
@@ -85,7 +75,6 @@ _COMBAT_SLOTS = (
 _PASSIVE_UNLOCK = {"passive1": 1, "passive2": 4}
 _PLACEHOLDER = re.compile(r"^[\s\-—–?.0]*$|^(none|null|n/a|tbd|tba)$", re.IGNORECASE)
 _PLATFORM_NOTE = re.compile(r'^Effective only on the following platform:\s*"([^"]+)"\s*', re.IGNORECASE)
-_GAME_VERSION = re.compile(r"\bv(\d+\.\d+)\b")
 _SERIES_STOPWORDS = {"of", "the", "a", "an", "from", "to"}
 
 BOSS_DROP = "Character Level-Up Material"
@@ -93,16 +82,6 @@ GEM = "Character Ascension Material"
 COMMON = "Character and Weapon Enhancement Material"
 LOCAL_SPECIALTY = "Local Specialty"
 SERIES_TYPES = {"Character Talent Material": TALENT_BOOK, "Weapon Ascension Material": WEAPON_MATERIAL}
-
-
-@dataclass(frozen=True)
-class Source:
-    """The parts of one genshin-db release Katheryne uses, with its provenance."""
-
-    folders: dict[str, dict[str, Any]]  # English data: folder -> key -> record
-    images: dict[str, dict[str, Any]]
-    versions: dict[str, dict[str, Any]]
-    version: DataVersion
 
 
 @dataclass(frozen=True)
@@ -118,96 +97,6 @@ class ImportReport:
             f"genshin-db {self.version.package_version} (game {self.version.game_version}): {counts}; "
             f"wrote {self.output} ({self.size_bytes / 1e6:.2f} MB)"
         )
-
-
-# ---- reading the package ---------------------------------------------------------------------
-
-
-def _read_package(path: Path) -> tuple[bytes, dict[str, Any], str | None]:
-    """(data file bytes, package.json or {}, licence text or None) from a .tgz, folder or JSON."""
-    if path.is_dir():
-        data_file = path / DATA_FILE
-        if not data_file.is_file():
-            raise FileNotFoundError(f"{path} has no {DATA_FILE}: is it an unpacked genshin-db package?")
-        return data_file.read_bytes(), _json_file(path / "package.json"), _text_file(path / "LICENSE")
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist")
-    if tarfile.is_tarfile(path):
-        with tarfile.open(path) as archive:
-            members = {m.name.split("/", 1)[-1]: m for m in archive.getmembers() if m.isfile()}
-            if DATA_FILE not in members:
-                raise ValueError(f"{path} has no package/{DATA_FILE}: is it a genshin-db package?")
-            log.info("reading %s from %s", DATA_FILE, path)
-
-            def member(name: str) -> bytes | None:
-                handle = archive.extractfile(members[name]) if name in members else None
-                return handle.read() if handle else None
-
-            package = member("package.json")
-            licence = member("LICENSE")
-            return (
-                member(DATA_FILE) or b"",
-                json.loads(package) if package else {},
-                licence.decode("utf-8") if licence else None,
-            )
-    # A bare JSON file; if it is an unpacked package's data file, read that package's metadata.
-    resolved = path.resolve()
-    if resolved.as_posix().endswith("/" + DATA_FILE):
-        root = resolved.parents[2]
-        return resolved.read_bytes(), _json_file(root / "package.json"), _text_file(root / "LICENSE")
-    return resolved.read_bytes(), {}, None
-
-
-def _json_file(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-
-
-def _text_file(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-def _license_line(text: str | None) -> str:
-    """ "MIT License, Copyright (c) 2020 theBowja" from the package's LICENSE file."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    copyright_line = next((line for line in lines if line.lower().startswith("copyright")), None)
-    if not lines or copyright_line is None:
-        return DEFAULT_LICENSE
-    return f"{lines[0]}, {copyright_line}"
-
-
-def read_source(path: Path, package_version: str | None = None, game_version: str | None = None) -> Source:
-    """Parse a genshin-db package (.tgz, unpacked folder or data JSON), keeping English only.
-
-    The package version comes from package.json unless given; the game version from the
-    package's description ("Genshin Impact v6.7 JSON data") unless given. ValueError when neither
-    says it, so a snapshot never carries an unknown version.
-    """
-    raw, package, licence = _read_package(path)
-    digest = hashlib.sha256(raw).hexdigest()
-    log.info("parsing %.0f MB of JSON (all languages; takes a few seconds)", len(raw) / 1e6)
-    document = json.loads(raw)
-    del raw
-    try:
-        folders = document["data"][LANGUAGE]
-    except (KeyError, TypeError):
-        raise ValueError(f"{path} is not genshin-db data: it has no data.{LANGUAGE}") from None
-    package_version = package_version or package.get("version")
-    if not package_version:
-        raise ValueError(f"{path} has no package.json to read the version from: pass --package-version")
-    if game_version is None:
-        match = _GAME_VERSION.search(package.get("description", ""))
-        if match is None:
-            raise ValueError(f"cannot tell the game version of {path}: pass --game-version")
-        game_version = match.group(1)
-    version = DataVersion(
-        source="genshin-db",
-        package_version=package_version,
-        game_version=game_version,
-        sha256=digest,
-        license=_license_line(licence),
-        imported_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-    )
-    return Source(folders, document.get("image") or {}, document.get("version") or {}, version)
 
 
 # ---- values ----------------------------------------------------------------------------------
