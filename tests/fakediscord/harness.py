@@ -51,6 +51,18 @@ from .state import (
 
 BotT = TypeVar("BotT", bound=discord.Client)
 
+Install = Literal["guild", "user"]
+"""How the app reached the user: installed in the server, or on the user's own account."""
+INSTALL_TYPES: dict[Install, int] = {"guild": 0, "user": 1}
+CONTEXT_NAMES = {0: "guild", 1: "bot DM", 2: "private channel"}
+
+
+def context_of(channel: FakeChannel) -> int:
+    """The interaction context type Discord reports for a command run in ``channel``."""
+    if channel.guild_id is not None:
+        return 0
+    return 1 if channel.type == 1 else 2
+
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
@@ -274,7 +286,8 @@ class FakeDiscord:
 
     def _new_interaction(self, kind: int, data: dict[str, Any], *, user: FakeUser | None, channel: FakeChannel | None,
                          member_permissions: int | discord.Permissions | None, roles: Iterable[FakeRole] | None,
-                         locale: str, message: StoredMessage | None = None) -> InteractionHandle:
+                         locale: str, message: StoredMessage | None = None,
+                         install: Install = "guild") -> InteractionHandle:
         if not self.gateway.live_sessions():
             raise RuntimeError("no bot is connected to the fake gateway (start it and wait_until_connected first)")
         user = user or self.user
@@ -305,12 +318,15 @@ class FakeDiscord:
                 "guild": {"id": str(self.guild.id), "locale": "en-US", "features": []},
                 "guild_locale": "en-US",
                 "member": self.guild.member_payload(user, permissions=permissions, roles=role_ids),
-                "context": 0,
-                "authorizing_integration_owners": {"0": str(self.guild.id)},
             })
         else:
-            payload.update({"user": user.payload(), "context": 1,
-                            "authorizing_integration_owners": {"0": str(self.guild.id)}})
+            payload["user"] = user.payload()
+        context = context_of(channel)
+        payload["context"] = context
+        # Who installed the app for this interaction: the server (its id; "0" in the bot's own DMs),
+        # or the user themself on their account.
+        payload["authorizing_integration_owners"] = (
+            {"1": str(user.id)} if install == "user" else {"0": str(self.guild.id) if context == 0 else "0"})
         payload["channel_id"] = str(channel.id)
         payload["channel"] = channel_payload
         if message is not None:
@@ -334,23 +350,42 @@ class FakeDiscord:
             metadata["interacted_message_id"] = str(record.source_message_id)
         return metadata
 
-    def _find_command(self, name: str) -> tuple[dict[str, Any] | None, bool]:
-        for commands, guild_scoped in ((self.guild_commands, True), (self.global_commands, False)):
-            for command in commands.values():
-                if command["name"] == name and command.get("type", 1) == 1:
-                    return command, guild_scoped
-        return None, False
+    def _find_command(self, name: str, *, kind: int = 1, channel: FakeChannel | None = None,
+                      install: Install = "guild") -> tuple[dict[str, Any] | None, bool]:
+        """The synced command a user could run as ``name`` in ``channel`` under ``install``, and whether it
+        is guild-scoped; (None, False) when none was synced. Like Discord's client, refuses (LookupError)
+        a synced command it would not offer there: a guild command outside its guild, or one whose
+        ``contexts`` or ``integration_types`` leave this place or this kind of install out."""
+        context = context_of(channel or self.channel)
+        scopes = ((self.guild_commands, True), (self.global_commands, False))
+        found = [(c, scoped) for commands, scoped in scopes for c in commands.values()
+                 if c["name"] == name and c.get("type", 1) == kind]
+        if not found:
+            return None, False
+        for command, guild_scoped in found:
+            if guild_scoped and (context != 0 or install == "user"):
+                continue  # guild commands exist only in their guild, for the server's own install
+            if context not in (command.get("contexts") or (0, 1, 2)):
+                continue
+            if context != 0 and command.get("dm_permission") is False:
+                continue
+            if INSTALL_TYPES[install] not in (command.get("integration_types") or (0,)):
+                continue
+            return command, guild_scoped
+        raise LookupError(f"Discord's client does not offer {name!r} in a {CONTEXT_NAMES[context]} context to a "
+                          f"{install} install; synced as {[(c.get('contexts'), c.get('integration_types')) for c, _ in found]}")
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: FakeUser | None = None,
                     channel: FakeChannel | None = None, member_permissions: int | discord.Permissions | None = None,
                     roles: Iterable[FakeRole] | None = None, locale: str = "en-US",
-                    focused: str | None = None) -> InteractionHandle:
+                    focused: str | None = None, install: Install = "guild") -> InteractionHandle:
         """A user runs ``/name`` (``"group sub"`` for subcommands). Option types come from the synced
         command when there is one; like Discord's client, missing required options or strings outside
         min/max_length are refused here (ValueError) instead of reaching the bot.
-        ``focused`` makes it an autocomplete interaction (type 4) for that option."""
+        ``focused`` makes it an autocomplete interaction (type 4) for that option. ``install="user"``
+        runs it through the app installed on the user's own account (``channel`` may be a DM)."""
         parts = name.split()
-        command, guild_scoped = self._find_command(parts[0])
+        command, guild_scoped = self._find_command(parts[0], channel=channel, install=install)
         schema = leaf_schema(command.get("options", []), parts[1:]) if command else None
         resolved: dict[str, dict[str, Any]] = {}
         leaf = build_options(self.guild, user or self.user, schema, options or {}, resolved, focused)
@@ -367,7 +402,30 @@ class FakeDiscord:
         if resolved:
             data["resolved"] = resolved
         handle = self._new_interaction(4 if focused else 2, data, user=user, channel=channel,
-                                       member_permissions=member_permissions, roles=roles, locale=locale)
+                                       member_permissions=member_permissions, roles=roles, locale=locale,
+                                       install=install)
+        await asyncio.sleep(0)
+        return handle
+
+    async def message_command(self, name: str, target: StoredMessage, *, user: FakeUser | None = None,
+                              member_permissions: int | discord.Permissions | None = None,
+                              roles: Iterable[FakeRole] | None = None,
+                              install: Install = "guild") -> InteractionHandle:
+        """A user right-clicks ``target`` and picks Apps -> ``name`` (a message context menu, command
+        type 3). Discord resolves the whole message for the app, content included, whatever its intents."""
+        channel = self.channels[target.channel_id]
+        command, guild_scoped = self._find_command(name, kind=3, channel=channel, install=install)
+        data: dict[str, Any] = {
+            "id": command["id"] if command else str(snowflake()),
+            "name": name,
+            "type": 3,
+            "target_id": str(target.id),
+            "resolved": {"messages": {str(target.id): copy.deepcopy(target.data)}},
+        }
+        if guild_scoped:
+            data["guild_id"] = str(self.guild.id)
+        handle = self._new_interaction(2, data, user=user, channel=channel, member_permissions=member_permissions,
+                                       roles=roles, locale="en-US", install=install)
         await asyncio.sleep(0)
         return handle
 
@@ -379,6 +437,10 @@ class FakeDiscord:
         stored = self.messages[message] if isinstance(message, int) else self.messages[message.id]
         if stored.deleted:
             raise LookupError(f"message {stored.id} was deleted")
+        if stored.ephemeral and stored.interaction_id is not None:
+            owner = self.interactions[stored.interaction_id].user
+            if (user or self.user) is not owner:
+                raise LookupError(f"message {stored.id} is ephemeral: only {owner.name} sees it")
         component = stored.component(custom_id)
         if component.get("disabled"):
             raise ValueError(f"component {custom_id!r} on message {stored.id} is disabled")
@@ -411,13 +473,13 @@ class FakeDiscord:
         await asyncio.sleep(0)
         return handle
 
-    async def post(self, content: str, *, user: FakeUser | None = None,
-                   channel: FakeChannel | None = None) -> StoredMessage:
+    async def post(self, content: str, *, user: FakeUser | None = None, channel: FakeChannel | None = None,
+                   embeds: list[dict[str, Any]] | None = None) -> StoredMessage:
         """A user writes an ordinary message (MESSAGE_CREATE; content hidden without the content intent)."""
         user = user or self.user
         channel = channel or self.channel
-        message = self.factory.create({"content": content}, [], channel_id=channel.id, author=user,
-                                      guild_id=channel.guild_id)
+        message = self.factory.create({"content": content, "embeds": embeds or []}, [], channel_id=channel.id,
+                                      author=user, guild_id=channel.guild_id)
         if channel.guild_id is not None:
             message.data["member"] = self.guild.member_payload(user, with_user=False)
         self.store_message(message)

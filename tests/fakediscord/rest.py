@@ -26,6 +26,7 @@ from .state import (
     RecordedRequest,
     StoredMessage,
     unknown,
+    validate_choices,
     validate_message_body,
 )
 
@@ -341,6 +342,7 @@ class RestApi:
             if record.type != 4:
                 raise DiscordError(400, 50035, "Invalid Form Body", {"type": {"_errors": [
                     {"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Autocomplete needs type 4"}]}})
+            validate_choices((data or {}).get("choices"))
         elif kind == 9:
             modal = data or {}
             if record.type not in (2, 3) or not modal.get("custom_id") or not 1 <= len(modal.get("title") or "") <= 45 \

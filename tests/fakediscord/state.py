@@ -25,6 +25,7 @@ EMBED_LIMITS = {"title": 256, "description": 4096, "footer.text": 2048, "author.
 FIELD_NAME_LIMIT, FIELD_VALUE_LIMIT, FIELDS_PER_EMBED = 256, 1024, 25
 EMBEDS_PER_MESSAGE, EMBED_TOTAL_LIMIT = 10, 6000
 CUSTOM_ID_LIMIT, BUTTON_LABEL_LIMIT, ROWS_PER_MESSAGE = 100, 80, 5
+CHOICES_PER_RESPONSE, CHOICE_LIMIT = 25, 100
 
 _USER_MENTION = re.compile(r"<@!?(\d+)>")
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
@@ -188,6 +189,25 @@ def validate_message_body(body: dict[str, Any], files: list[RecordedFile], *, cr
     if creating and not (content or embeds or files or body.get("attachments") or components
                          or body.get("sticker_ids") or body.get("poll")):
         raise DiscordError(400, 50006, "Cannot send an empty message")
+
+
+def validate_choices(choices: Any) -> None:
+    """Reject an autocomplete answer Discord rejects: over 25 choices, names outside 1-100 characters,
+    string values over 100 characters."""
+    if not isinstance(choices, list):
+        raise DiscordError(400, 50035, "Invalid Form Body", {"choices": {"_errors": [
+            {"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}]}})
+    errors: dict[str, Any] = {}
+    if len(choices) > CHOICES_PER_RESPONSE:
+        errors["_errors"] = _too_long(CHOICES_PER_RESPONSE)["_errors"]
+    for index, choice in enumerate(choices):
+        name, value = str(choice.get("name") or ""), choice.get("value")
+        if not 1 <= len(name) <= CHOICE_LIMIT:
+            errors.setdefault(str(index), {})["name"] = _too_long(CHOICE_LIMIT)
+        if isinstance(value, str) and len(value) > CHOICE_LIMIT:
+            errors.setdefault(str(index), {})["value"] = _too_long(CHOICE_LIMIT)
+    if errors:
+        raise DiscordError(400, 50035, "Invalid Form Body", {"data": {"choices": errors}})
 
 
 @dataclass(eq=False)
