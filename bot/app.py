@@ -19,8 +19,10 @@ import discord
 from discord.ext import commands, tasks
 
 from assistant.knowledge import load_knowledge
+from assistant.linker import EntityLinker
 from assistant.worker import InferenceWorker
 from bot.config import Config
+from bot.contexts import SERVER_CONTEXTS, SERVER_INSTALL
 from bot.db import ConversationLog
 from bot.errors import RESTARTING_MESSAGE, FriendlyError, KatheryneTree
 from bot.metrics import BotMetrics, Health, MetricsServer
@@ -32,7 +34,7 @@ __all__ = ["EXTENSIONS", "KatheryneBot", "create_bot", "retrain_settings_for"]
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.privacy")
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.privacy", "bot.cogs.help")
 """Every cog module, loaded in this order in ``setup_hook``."""
 
 SHUTDOWN_GRACE_S = 15.0
@@ -76,11 +78,18 @@ class KatheryneBot(commands.Bot):
             # Nothing the bot sends may ping anyone, whatever a question or an answer contains.
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=KatheryneTree,
+            # Commands are for servers that installed Katheryne unless marked as member commands.
+            allowed_contexts=SERVER_CONTEXTS,
+            allowed_installs=SERVER_INSTALL,
             owner_ids=set(config.owner_ids),
             **options,
         )
         self.config = config
         self.worker = worker
+        self.knowledge = load_knowledge()
+        """The game data answers are read from; /help and answer embeds describe it."""
+        self.linker = EntityLinker(self.knowledge)
+        """Names for /ask's autocomplete, built once per bot."""
         self.conversation_log = conversation_log
         self.retrain_settings = retrain_settings or retrain_settings_for(config)
         self.model_store = ModelStore(config.model_path)

@@ -7,14 +7,40 @@ a stray ``**`` or a code fence cannot break the layout, and mentions are defused
 
 from __future__ import annotations
 
+from typing import Union
+
 import discord
 
+from assistant.knowledge import ArtifactSet, Character, Knowledge, MaterialSeries, Weapon
 from assistant.worker import Answer
 
-__all__ = ["CORRECTION_FIELD", "answer_embed", "corrected_embed", "error_embed", "safe_text"]
+__all__ = [
+    "CORRECTION_FIELD",
+    "ELEMENT_COLOURS",
+    "Subject",
+    "answer_embed",
+    "answer_subject",
+    "corrected_embed",
+    "error_embed",
+    "safe_text",
+]
 
 ANSWER_COLOUR = discord.Colour(0x8E6FC1)
 ERROR_COLOUR = discord.Colour(0xD9534F)
+
+ELEMENT_COLOURS: dict[str, discord.Colour] = {
+    "Anemo": discord.Colour(0x33CCB3),
+    "Cryo": discord.Colour(0x98C8E8),
+    "Dendro": discord.Colour(0x7BB42D),
+    "Electro": discord.Colour(0xB160E0),
+    "Geo": discord.Colour(0xCFA726),
+    "Hydro": discord.Colour(0x1C72FD),
+    "Pyro": discord.Colour(0xE2311D),
+}
+"""The side stripe of an answer about a character: the colour the game gives their element."""
+
+Subject = Union[Character, Weapon, ArtifactSet, MaterialSeries]
+"""What an answer is about, as the knowledge records it."""
 
 # Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 DESCRIPTION_LIMIT = 4096
@@ -32,14 +58,40 @@ def safe_text(text: str, limit: int) -> str:
     return escaped[: limit - 1].rstrip("\\") + "…"
 
 
-def answer_embed(question: str, answer: Answer) -> discord.Embed:
-    """The public reply to /ask: the question as a field, the answer as the body, model and latency below."""
-    embed = discord.Embed(
-        description=safe_text(answer.text, DESCRIPTION_LIMIT) or "…",
-        colour=ANSWER_COLOUR,
-    )
+def answer_subject(knowledge: Knowledge, entities: tuple[str, ...]) -> Subject | None:
+    """The record of the first of ``entities`` (keys like "character:furina") the knowledge holds."""
+    lookups = {
+        "character": knowledge.character,
+        "weapon": knowledge.weapon,
+        "artifact_set": knowledge.artifact_set,
+        "talent_book": knowledge.talent_book,
+        "weapon_material": knowledge.weapon_material,
+    }
+    for key in entities:
+        kind, _, record_id = key.partition(":")
+        lookup = lookups.get(kind)
+        record = lookup(record_id) if lookup is not None and record_id else None
+        if record is not None:
+            return record
+    return None
+
+
+def answer_embed(question: str, answer: Answer, *, subject: Subject | None, data_version: str) -> discord.Embed:
+    """The reply to a question: the answer as the body, the question as a field, and a quiet footer
+    with the game data and model versions and the latency.
+
+    An answer about a character wears their element's colour; one about a character, weapon or
+    artifact set shows its icon as the thumbnail. Both are decoration: the text reads the same
+    without them (clients that hide images, screen readers).
+    """
+    colour = ANSWER_COLOUR
+    if isinstance(subject, Character) and subject.element in ELEMENT_COLOURS:
+        colour = ELEMENT_COLOURS[subject.element]
+    embed = discord.Embed(description=safe_text(answer.text, DESCRIPTION_LIMIT) or "…", colour=colour)
     embed.add_field(name="Question", value=safe_text(question, FIELD_VALUE_LIMIT), inline=False)
-    embed.set_footer(text=f"model {answer.model_version} · {answer.latency_ms:.0f} ms")
+    if isinstance(subject, (Character, Weapon, ArtifactSet)) and subject.icon_url:
+        embed.set_thumbnail(url=subject.icon_url)
+    embed.set_footer(text=f"data {data_version} · model {answer.model_version} · {answer.latency_ms:.0f} ms")
     return embed
 
 

@@ -34,7 +34,7 @@ from bot.retrain import RetrainSettings
 pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
-FOOTER = re.compile(r"^model (?P<version>\S+) · \d+ ms$")
+FOOTER = re.compile(r"^data \S+ · model (?P<version>\S+) · \d+ ms$")
 REFUSAL = "Only Katheryne's moderators"
 PROGRESS_S = 0.3
 

@@ -23,7 +23,7 @@ from bot.db import ConversationLog
 pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 
 EPHEMERAL = 64
-FOOTER = re.compile(r"^model (?P<version>\S+) · (?P<latency>\d+) ms$")
+FOOTER = re.compile(r"^data \S+ · model (?P<version>\S+) · (?P<latency>\d+) ms$")
 VOTE_ID = re.compile(r"^katheryne:vote:(?P<conversation>\d+):(?P<vote>up|down)$")
 
 
@@ -109,7 +109,8 @@ async def test_ask_syncs_its_commands_to_the_dev_guild(fake_discord: FakeDiscord
     (put,) = fake_discord.requests("PUT", "/applications/*/commands")
     assert put.path == f"/applications/{fake_discord.application_id}/guilds/{fake_discord.guild.id}/commands"
     ask_command = next(c for c in put.json if c["name"] == "ask")
-    assert [(o["name"], o["type"], o.get("required")) for o in ask_command["options"]] == [("question", 3, True)]
+    assert [(o["name"], o["type"], o.get("required")) for o in ask_command["options"]] == [
+        ("question", 3, True), ("private", 5, False)]
 
 
 async def test_ask_never_pings_anyone(fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:

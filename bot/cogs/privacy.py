@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.contexts import member_command
 from bot.errors import report_error
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class Privacy(commands.Cog):
     def __init__(self, bot: KatheryneBot) -> None:
         self.bot = bot
 
+    @member_command
     @app_commands.command(name="forget", description="Delete everything Katheryne logged from you")
     async def forget(self, interaction: discord.Interaction[KatheryneBot]) -> None:
         days = self.bot.config.retention_days
