@@ -92,6 +92,10 @@ class Assistant:
         return str(self.meta.get("version", "untrained"))
 
     @property
+    def linker(self) -> EntityLinker:
+        return self.reader.linker
+
+    @property
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 

@@ -14,12 +14,13 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.inference import Assistant
+from assistant.linker import EntityLinker
 from assistant.tokenizer import tokenize
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class InferenceWorker:
         self.generate_calls = 0
         self.batch_observer: Callable[[int], None] | None = None
         """Called from the worker thread with the size of each batch before it is answered (for metrics)."""
+        self._aliases: dict[str, str] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -101,7 +103,10 @@ class InferenceWorker:
 
         def run() -> None:
             try:
-                self._assistant = self._load(self.model_path, self.device)
+                assistant = self._load(self.model_path, self.device)
+                with self._condition:
+                    self._assistant = assistant
+                    self._apply_aliases(assistant)
             except BaseException as error:  # handed to start()'s caller below
                 failure.append(error)
                 return
@@ -151,6 +156,22 @@ class InferenceWorker:
         """Whether the thread is up with a model loaded and still takes questions."""
         thread = self._thread
         return thread is not None and thread.is_alive() and self._assistant is not None and not self._stopping
+
+    @property
+    def linker(self) -> EntityLinker:
+        """The serving model's entity linker; raises WorkerStopped before the model is loaded."""
+        assistant = self._assistant
+        if assistant is None:
+            raise WorkerStopped("the assistant is not running")
+        return assistant.linker
+
+    def set_aliases(self, aliases: Mapping[str, str]) -> None:
+        """Replace the moderators' aliases (nickname -> entity key) in the serving model's linker, and in
+        every model swapped in later; questions asked from now on link them."""
+        with self._condition:
+            self._aliases = dict(aliases)
+            if self._assistant is not None:
+                self._assistant.linker.set_aliases(self._aliases)
 
     async def ask(self, question: str) -> Answer:
         """Answer one question; batched with whatever else is waiting."""
@@ -210,9 +231,16 @@ class InferenceWorker:
 
     def _switch_if_ready(self) -> None:
         if self._incoming is not None:
-            self._assistant, switched = self._incoming
-            self._incoming = None
+            incoming, switched = self._incoming
+            self._assistant, self._incoming = incoming, None
+            self._apply_aliases(incoming)
             switched.set()
+
+    def _apply_aliases(self, assistant: Assistant) -> None:
+        # Under self._condition, so an alias change and a model switch cannot miss each other. A
+        # freshly loaded linker has no moderator aliases, so an empty set needs no call.
+        if self._aliases:
+            assistant.linker.set_aliases(self._aliases)
 
     def _answer(self, assistant: Assistant | None, batch: list[_Request]) -> None:
         assert assistant is not None

@@ -28,6 +28,7 @@ import discord
 from assistant.checkpoint import CheckpointError
 from assistant.device import resolve_device
 from assistant.worker import InferenceWorker
+from bot.aliases import aliases_path_for, export_aliases
 from bot.app import KatheryneBot, create_bot
 from bot.config import Config, ConfigError, load_config
 from bot.console import Console
@@ -75,7 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--env-file", type=Path, default=Path(".env"), help="settings file (default: .env)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     export = commands.add_parser("export-training", help="write the logged exchanges worth learning from as JSONL")
-    export.add_argument("--out", type=Path, required=True, help="JSONL file to write")
+    export.add_argument(
+        "--out", type=Path, required=True,
+        help="JSONL file to write; the moderators' aliases go beside it (FILE.jsonl -> FILE.aliases.json)",
+    )
     return parser
 
 
@@ -112,6 +116,9 @@ async def _export(config: Config, out: Path) -> int:
             f"no conversation log at {config.database_path} yet; run the bot first or set DATABASE_PATH"
         ) from None
     print(f"wrote {count} training pairs to {out}")
+    aliases_out = aliases_path_for(out)
+    aliases = await export_aliases(config.database_path, aliases_out)
+    print(f"wrote {aliases} aliases to {aliases_out}")
     return EXIT_OK
 
 

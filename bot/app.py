@@ -21,6 +21,7 @@ from discord.ext import commands, tasks
 from assistant.knowledge import load_knowledge
 from assistant.linker import EntityLinker
 from assistant.worker import InferenceWorker
+from bot.aliases import AliasStore
 from bot.config import Config
 from bot.contexts import SERVER_CONTEXTS, SERVER_INSTALL
 from bot.db import ConversationLog
@@ -34,7 +35,7 @@ __all__ = ["EXTENSIONS", "KatheryneBot", "create_bot", "retrain_settings_for"]
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.privacy", "bot.cogs.help")
+EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.alias", "bot.cogs.privacy", "bot.cogs.help")
 """Every cog module, loaded in this order in ``setup_hook``."""
 
 SHUTDOWN_GRACE_S = 15.0
@@ -97,6 +98,7 @@ class KatheryneBot(commands.Bot):
         worker.batch_observer = self.metrics.batch
         self.metrics_server: MetricsServer | None = None
         """Serving /metrics and /healthz while the bot runs, when METRICS_PORT is set."""
+        self._aliases: AliasStore | None = None
         self.retrain = RetrainManager(
             self.retrain_settings, conversation_log, worker, self.model_store,
             on_finished=lambda result: self.metrics.retrain_finished(result.outcome),
@@ -107,9 +109,18 @@ class KatheryneBot(commands.Bot):
         self._idle = asyncio.Event()
         self._idle.set()
 
+    @property
+    def aliases(self) -> AliasStore:
+        """Moderators' nicknames for entities; open from ``setup_hook`` until ``close``."""
+        if self._aliases is None:
+            raise RuntimeError("the alias store opens in setup_hook")
+        return self._aliases
+
     async def setup_hook(self) -> None:
         # A retrain the last process left running (it crashed or was killed) is closed as failed.
         await self.retrain.recover()
+        self._aliases = await AliasStore.open(self.config.database_path)
+        self.worker.set_aliases(await self._aliases.mapping())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.config.retention_days:
@@ -204,6 +215,8 @@ class KatheryneBot(commands.Bot):
         await super().close()
         if self.metrics_server is not None:
             await self.metrics_server.stop()
+        if self._aliases is not None:
+            await self._aliases.close()
 
 
 def create_bot(
