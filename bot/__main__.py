@@ -75,7 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--console", action="store_true", help="answer questions at this terminal instead of Discord")
     parser.add_argument("--env-file", type=Path, default=Path(".env"), help="settings file (default: .env)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    export = commands.add_parser("export-training", help="write the logged exchanges worth learning from as JSONL")
+    export = commands.add_parser(
+        "export-training",
+        help="write the exchanges people confirmed (corrections, upvoted answers; "
+        "unconfirmed ones too with TRAIN_ON_UNCONFIRMED) as JSONL",
+    )
     export.add_argument(
         "--out", type=Path, required=True,
         help="JSONL file to write; the moderators' aliases go beside it (FILE.jsonl -> FILE.aliases.json)",
@@ -110,12 +114,12 @@ def _configure_logging(config: Config) -> None:
 
 async def _export(config: Config, out: Path) -> int:
     try:
-        count = await export_training(config.database_path, out)
+        counts = await export_training(config.database_path, out, include_unconfirmed=config.train_on_unconfirmed)
     except FileNotFoundError:
         raise StartupError(
             f"no conversation log at {config.database_path} yet; run the bot first or set DATABASE_PATH"
         ) from None
-    print(f"wrote {count} training pairs to {out}")
+    print(f"wrote {counts.total} training pairs to {out} ({counts})")
     aliases_out = aliases_path_for(out)
     aliases = await export_aliases(config.database_path, aliases_out)
     print(f"wrote {aliases} aliases to {aliases_out}")

@@ -64,7 +64,7 @@ def progress_embed(progress: RetrainProgress, job: RetrainJob) -> discord.Embed:
         description=f"`{progress.bar(20)}`\n{' · '.join(details)}",
         colour=RUNNING_COLOUR,
     )
-    _add_request(embed, job.requested_by, job.started_at, job.data_size, job.epochs)
+    _add_request(embed, job.requested_by, job.started_at, _job_pairs(job), job.epochs)
     return embed
 
 
@@ -79,7 +79,7 @@ def result_embed(result: RetrainResult, job: RetrainJob) -> discord.Embed:
     else:
         description = f"Still serving model `{result.previous_version}`. Reason: {reason}"
     embed = discord.Embed(title=f"Retrain #{result.retrain_id}: {heading}", description=description, colour=colour)
-    _add_request(embed, job.requested_by, job.started_at, job.data_size, job.epochs)
+    _add_request(embed, job.requested_by, job.started_at, _job_pairs(job), job.epochs)
     _add_metrics(embed, result.metrics_before, result.metrics_after)
     return embed
 
@@ -95,7 +95,7 @@ def retrain_record_embed(record: Retrain) -> discord.Embed:
     embed = discord.Embed(
         title=f"Last retrain #{record.id}: {heading}", description="\n".join(lines) or None, colour=colour
     )
-    _add_request(embed, record.requested_by, record.started_at, record.data_size, record.epochs)
+    _add_request(embed, record.requested_by, record.started_at, _count(record.data_size, "logged pair"), record.epochs)
     _add_metrics(embed, record.metrics_before, record.metrics_after)
     return embed
 
@@ -120,10 +120,15 @@ def model_embed(meta: Mapping[str, Any], version: str, *, has_plot: bool) -> dis
     return embed
 
 
-def _add_request(embed: discord.Embed, requested_by: int, started_at: datetime, data_size: int, epochs: int) -> None:
+def _job_pairs(job: RetrainJob) -> str:
+    """The pairs a retrain learns from, by kind, so moderators see what the model is taught."""
+    return f"{_count(job.pairs.total, 'logged pair')} ({job.pairs})"
+
+
+def _add_request(embed: discord.Embed, requested_by: int, started_at: datetime, pairs: str, epochs: int) -> None:
     # A mention inside an embed shows the name and never pings.
     embed.add_field(name="Requested", value=f"by <@{requested_by}> {_when(started_at)}")
-    embed.add_field(name="Data", value=f"{_count(data_size, 'logged pair')} · {_count(epochs, 'epoch')}")
+    embed.add_field(name="Data", value=f"{pairs} · {_count(epochs, 'epoch')}")
 
 
 def _add_metrics(

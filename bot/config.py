@@ -96,6 +96,11 @@ class Config:
     """Least time between two edits of a retrain's progress message; Discord allows about five
     message edits per five seconds in a channel."""
 
+    train_on_unconfirmed: bool = False
+    """Whether ``/retrain`` and ``export-training`` also learn from answers nobody confirmed (as many
+    thumbs up as down, usually none). Off, only corrections and answers with more 👍 than 👎 count, so
+    the model does not learn its own unchecked guesses."""
+
     metrics_port: int | None = None
     """Serve Prometheus metrics (/metrics) and a health check (/healthz) on 127.0.0.1 at this port;
     None (the default) serves neither. 0 picks a free port (for tests)."""
@@ -153,6 +158,7 @@ class _Parser:
             retrain_progress_seconds=self._get(
                 "RETRAIN_PROGRESS_SECONDS", _float_at_least(1), defaults.retrain_progress_seconds
             ),
+            train_on_unconfirmed=self._get("TRAIN_ON_UNCONFIRMED", _flag, defaults.train_on_unconfirmed),
             metrics_port=self._get("METRICS_PORT", _int_between(1, 65535), None),
         )
         if config.retrain_epochs > config.retrain_max_epochs:
@@ -207,6 +213,15 @@ def _snowflakes(raw: str) -> frozenset[int]:
         return frozenset(_snowflake(part.strip()) for part in raw.split(",") if part.strip())
     except ValueError:
         raise ValueError("must be Discord ids separated by commas, e.g. 123456789012345678,234567890123456789") from None
+
+
+def _flag(raw: str) -> bool:
+    value = raw.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
 
 
 def _log_level(raw: str) -> str:

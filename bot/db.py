@@ -26,8 +26,10 @@ import aiosqlite
 from bot.migrations import SchemaTooNewError, apply_migrations
 from bot.records import (
     Conversation,
+    PairKind,
     Retrain,
     RetrainOutcome,
+    TrainingPair,
     VoteTally,
     conversation_from_row,
     metrics_to_json,
@@ -66,6 +68,19 @@ def utc_now() -> datetime:
 def normalize_question(question: str) -> str:
     """The key under which questions count as duplicates: trimmed, casefolded, single-spaced."""
     return " ".join(question.split()).casefold()
+
+
+_TRUST: tuple[PairKind, ...] = ("unconfirmed", "upvoted", "correction")
+"""Pair kinds from least to most trusted: of two pairs for one question, the more trusted one is kept."""
+
+
+def _pair_kind(corrected: bool, up: int, down: int) -> PairKind | None:
+    """What an exchange is worth as a training pair; None when people voted it down."""
+    if corrected:
+        return "correction"
+    if up > down:
+        return "upvoted"
+    return "unconfirmed" if up == down else None
 
 
 class RetrainAlreadyRunning(RuntimeError):
@@ -306,13 +321,15 @@ class ConversationLog:
             cursor = await conn.execute("DELETE FROM conversations WHERE created_at < ?", (cutoff,))
             return cursor.rowcount
 
-    async def training_pairs(self) -> list[tuple[str, str]]:
-        """(question, answer) pairs to train on, oldest first.
+    async def training_pairs(self, *, include_unconfirmed: bool = False) -> list[TrainingPair]:
+        """The exchanges people confirmed, as pairs to train on, oldest first.
 
-        A moderator's correction replaces the model's answer. An uncorrected answer with more down
-        than up votes is left out. Questions that are equal after ``normalize_question`` collapse to
-        one pair: a corrected one if any, else the most recent. Blank questions or answers are
-        skipped.
+        A moderator's correction replaces the model's answer; an uncorrected answer counts only with
+        more up than down votes, since the model must not learn its own unchecked guesses. With
+        ``include_unconfirmed``, answers with as many up as down votes (none, usually) count too.
+        Questions that are equal after ``normalize_question`` collapse to one pair: the most trusted
+        kind (correction, then upvoted, then unconfirmed), and among those the most recent. Blank
+        questions or answers are skipped.
         """
         async with self._read() as conn:
             rows = await conn.execute_fetchall(
@@ -327,22 +344,22 @@ class ConversationLog:
                 """
             )
         # Rows come oldest first, so among equals the later row wins: the most recent one.
-        # Each entry: (corrected?, position in time, question, answer).
-        best: dict[str, tuple[bool, int, str, str]] = {}
+        # Each entry: (trust rank, position in time, pair).
+        best: dict[str, tuple[int, int, TrainingPair]] = {}
         for position, row in enumerate(rows):
-            corrected = row["corrected_answer"] is not None
-            if not corrected and row["down"] > row["up"]:
+            kind = _pair_kind(row["corrected_answer"] is not None, row["up"], row["down"])
+            if kind is None or (kind == "unconfirmed" and not include_unconfirmed):
                 continue
             question = " ".join(row["question"].split())
-            answer = (row["corrected_answer"] if corrected else row["answer"]).strip()
+            answer = (row["answer"] if row["corrected_answer"] is None else row["corrected_answer"]).strip()
             if not question or not answer:
                 continue
             key = normalize_question(question)
+            rank = _TRUST.index(kind)
             previous = best.get(key)
-            if previous is None or corrected >= previous[0]:
-                best[key] = (corrected, position, question, answer)
-        chosen = sorted(best.values(), key=lambda entry: entry[1])
-        return [(question, answer) for _, _, question, answer in chosen]
+            if previous is None or rank >= previous[0]:
+                best[key] = (rank, position, TrainingPair(question, answer, kind))
+        return [pair for _, _, pair in sorted(best.values(), key=lambda entry: entry[1])]
 
     # -- retrains ------------------------------------------------------------------------------
 

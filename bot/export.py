@@ -16,26 +16,30 @@ from pathlib import Path
 
 from assistant.atomic import atomic_write
 from bot.db import ConversationLog
+from bot.records import PairCounts, TrainingPair
 
 
-async def export_training(db_path: str | Path, out_path: str | Path) -> int:
+async def export_training(
+    db_path: str | Path, out_path: str | Path, *, include_unconfirmed: bool = False
+) -> PairCounts:
     """Write one ``{"question": ..., "answer": ...}`` line per training pair to ``out_path``.
 
-    Returns the number of pairs written. Raises FileNotFoundError when ``db_path`` does not exist,
-    rather than creating an empty database and exporting nothing.
+    ``include_unconfirmed`` lets in answers nobody confirmed (see ``ConversationLog.training_pairs``).
+    Returns how many pairs of each kind were written. Raises FileNotFoundError when ``db_path`` does
+    not exist, rather than creating an empty database and exporting nothing.
     """
     db_path = Path(db_path)
     if not db_path.is_file():
         raise FileNotFoundError(f"no conversation log at {db_path}")
     async with await ConversationLog.open(db_path) as conversations:
-        pairs = await conversations.training_pairs()
+        pairs = await conversations.training_pairs(include_unconfirmed=include_unconfirmed)
     await asyncio.to_thread(write_training_pairs, Path(out_path), pairs)
-    return len(pairs)
+    return PairCounts.of(pairs)
 
 
-def write_training_pairs(out_path: Path, pairs: Iterable[tuple[str, str]]) -> None:
-    """Replace ``out_path`` with one JSON line per (question, answer), readable by its owner only (0600)."""
+def write_training_pairs(out_path: Path, pairs: Iterable[TrainingPair]) -> None:
+    """Replace ``out_path`` with one JSON line per pair (question, answer), readable by its owner only (0600)."""
     with atomic_write(out_path, "w", permissions=0o600, encoding="utf-8", newline="\n") as out:
-        for question, answer in pairs:
-            out.write(json.dumps({"question": question, "answer": answer}, ensure_ascii=False))
+        for pair in pairs:
+            out.write(json.dumps({"question": pair.question, "answer": pair.answer}, ensure_ascii=False))
             out.write("\n")

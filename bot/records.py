@@ -7,7 +7,8 @@ compares them as times. Metrics are stored as JSON text with sorted keys.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -16,8 +17,11 @@ import aiosqlite
 
 __all__ = [
     "Conversation",
+    "PairCounts",
+    "PairKind",
     "Retrain",
     "RetrainOutcome",
+    "TrainingPair",
     "VoteTally",
     "conversation_from_row",
     "metrics_from_json",
@@ -53,6 +57,41 @@ def metrics_to_json(metrics: Mapping[str, Any] | None) -> str | None:
 def metrics_from_json(text: str | None) -> dict[str, Any] | None:
     """Stored metrics (or NULL) read back."""
     return None if text is None else json.loads(text)
+
+
+PairKind = Literal["correction", "upvoted", "unconfirmed"]
+"""Why a logged exchange is trusted as a training pair: a moderator's correction, an answer with more
+thumbs up than down, or (only when TRAIN_ON_UNCONFIRMED is on) an answer nobody confirmed."""
+
+
+@dataclass(frozen=True)
+class TrainingPair:
+    """One (question, answer) pair to learn from, and why it is trusted."""
+
+    question: str
+    answer: str
+    kind: PairKind
+
+
+@dataclass(frozen=True)
+class PairCounts:
+    """How many training pairs of each kind a set holds."""
+
+    corrections: int = 0
+    upvoted: int = 0
+    unconfirmed: int = 0
+
+    @classmethod
+    def of(cls, pairs: Iterable[TrainingPair]) -> PairCounts:
+        kinds = Counter(pair.kind for pair in pairs)
+        return cls(kinds["correction"], kinds["upvoted"], kinds["unconfirmed"])
+
+    @property
+    def total(self) -> int:
+        return self.corrections + self.upvoted + self.unconfirmed
+
+    def __str__(self) -> str:
+        return f"{self.corrections} corrected · {self.upvoted} upvoted · {self.unconfirmed} unconfirmed"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from assistant.worker import InferenceWorker
 from bot.db import ConversationLog, Retrain, RetrainAlreadyRunning, utc_now
 from bot.export import write_training_pairs
 from bot.model_store import ModelStore
+from bot.records import PairCounts, TrainingPair
 from bot.retrain_process import (
     TrainerExit, follow_trainer, kill_trainer, start_trainer, stop_trainer, trainer_command,
 )
@@ -71,14 +72,15 @@ class RetrainJob:
     """
 
     def __init__(
-        self, retrain_id: int, *, requested_by: int, guild_id: int | None, epochs: int, data_size: int,
+        self, retrain_id: int, *, requested_by: int, guild_id: int | None, epochs: int, pairs: PairCounts,
         started_at: datetime,
     ) -> None:
         self.id = retrain_id
         self.requested_by = requested_by
         self.guild_id = guild_id
         self.epochs = epochs
-        self.data_size = data_size
+        self.pairs = pairs
+        """How many conversation pairs of each kind the retrain learns from."""
         self.started_at = started_at
         self.progress: RetrainProgress = RetrainProgress(retrain_id, "exporting", 0.0, epochs=epochs)
         self.result: RetrainResult | None = None
@@ -192,18 +194,18 @@ class RetrainManager:
                 raise RetrainAlreadyRunning(running.id)
             serving = await asyncio.to_thread(read_metadata, self._store.model_path)
             before = (serving.get("metrics") or {}).get("test")
-            pairs = await self._log.training_pairs()
+            pairs = await self._log.training_pairs(include_unconfirmed=self._settings.include_unconfirmed)
             retrain_id = await self._log.start_retrain(
                 requested_by=requested_by, guild_id=guild_id, epochs=epochs, data_size=len(pairs),
                 metrics_before=before,
             )
             job = RetrainJob(
-                retrain_id, requested_by=requested_by, guild_id=guild_id, epochs=epochs, data_size=len(pairs),
-                started_at=utc_now(),
+                retrain_id, requested_by=requested_by, guild_id=guild_id, epochs=epochs,
+                pairs=PairCounts.of(pairs), started_at=utc_now(),
             )
             self._job = job
-        log.info("retrain %d started by %d: %d conversation pairs, %d epochs", retrain_id, requested_by,
-                 len(pairs), epochs)
+        log.info("retrain %d started by %d: %d conversation pairs (%s), %d epochs", retrain_id, requested_by,
+                 len(pairs), job.pairs, epochs)
         reporter = _Reporter(job, on_progress, self._settings.progress_interval_s)
         version = str(serving.get("version", "untrained"))
         job.task = asyncio.create_task(self._run(job, pairs, reporter, before, version), name=f"retrain-{retrain_id}")
@@ -240,7 +242,7 @@ class RetrainManager:
     # -- the run ------------------------------------------------------------------------------
 
     async def _run(
-        self, job: RetrainJob, pairs: Sequence[tuple[str, str]], reporter: _Reporter,
+        self, job: RetrainJob, pairs: Sequence[TrainingPair], reporter: _Reporter,
         before: dict[str, Any] | None, version: str,
     ) -> None:
         work = self._work_root / f"retrain-{job.id}"
@@ -273,7 +275,7 @@ class RetrainManager:
         await reporter.stage("finished")
 
     async def _attempt(
-        self, job: RetrainJob, pairs: Sequence[tuple[str, str]], work: Path, reporter: _Reporter,
+        self, job: RetrainJob, pairs: Sequence[TrainingPair], work: Path, reporter: _Reporter,
         before: dict[str, Any] | None, version: str,
     ) -> RetrainResult:
         def end(outcome: Outcome, reason: str, after: dict[str, Any] | None = None,

@@ -64,6 +64,9 @@ class RetrainSettings:
     extra_args: tuple[str, ...] = ()
     """More ``python -m training`` options, e.g. ``("--batch-size", "16")``."""
 
+    include_unconfirmed: bool = False
+    """Whether answers nobody confirmed join the training pairs (TRAIN_ON_UNCONFIRMED)."""
+
 
 @dataclass(frozen=True)
 class RetrainProgress:

@@ -185,7 +185,9 @@ async def test_retrain_shows_progress_in_one_message_and_swaps_the_model_while_a
         fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser, worker: InferenceWorker,
         conversation_log: ConversationLog) -> None:
     old_version = worker.model_version
-    await ask(fake_discord, "what element is hu tao")
+    confirmed = await ask(fake_discord, "what element is hu tao")
+    await conversation_log.record_vote(conversation_id_of(confirmed), user_id=moderator.id, vote=1)
+    await ask(fake_discord, "what element is diluc")  # nobody confirmed it, so the retrain leaves it out
 
     handle = await fake_discord.slash("retrain", {"epochs": 2}, user=moderator)
     callback = await handle.wait_for_response()
@@ -217,6 +219,8 @@ async def test_retrain_shows_progress_in_one_message_and_swaps_the_model_while_a
     assert f"Now serving model `{new_version}` (was `{old_version}`)" in outcome.embed["description"]
     metrics = next(f["value"] for f in outcome.embed["fields"] if f["name"] == "Test metrics")
     assert "before" in metrics and "after" in metrics and "fact accuracy" in metrics
+    data = next(f["value"] for f in outcome.embed["fields"] if f["name"] == "Data")
+    assert data.startswith("1 logged pair (0 corrected · 1 upvoted · 0 unconfirmed)")
     # /ask never failed: answers during the retrain came from either model, answers after from the new one.
     assert during and all(not a.ephemeral and "Hydro" in a.embed["description"] for a in during)
     assert {version_of(a) for a in during} <= {old_version, new_version}
@@ -362,8 +366,8 @@ async def test_a_moderators_correction_replaces_the_answer_in_the_training_expor
     corrections = [field["value"] for field in answer.embed["fields"] if field["name"].startswith("✏️")]
     assert corrections == ["Hu Tao is Pyro. @\u200beveryone"]
 
-    count = await export_training(config.database_path, tmp_path / "export.jsonl")
-    assert count == 1
+    counts = await export_training(config.database_path, tmp_path / "export.jsonl")
+    assert (counts.total, counts.corrections) == (1, 1)
     exported = (tmp_path / "export.jsonl").read_text(encoding="utf-8")
     assert '"answer": "Hu Tao is Pyro. @everyone"' in exported
 

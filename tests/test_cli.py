@@ -209,15 +209,17 @@ async def test_sigterm_while_connected_exits_0_after_answering(
     assert process.returncode == 0, stderr
     assert "received SIGTERM" in stderr
     assert "Traceback" not in stdout + stderr
-    assert "Pyro" in answer.embed["description"]
     async with await ConversationLog.open(database) as conversations:
-        assert await conversations.count_conversations() == 1
+        logged = await conversations.get_conversation(1)
+    assert logged is not None and logged.question == "what element is diluc"
+    assert logged.answer in answer.embed["description"].replace("\\", "")
     assert not database.with_name(database.name + "-wal").exists()  # the log was closed, not abandoned
 
 
-async def test_export_training_writes_jsonl(tmp_path: Path) -> None:
-    async with await ConversationLog.open(tmp_path / "data" / "katheryne.db") as conversations:
-        await conversations.log_conversation(
+async def log_three_exchanges(database: Path) -> None:
+    """One answer voted up, one voted down, one nobody voted on."""
+    async with await ConversationLog.open(database) as conversations:
+        confirmed = await conversations.log_conversation(
             guild_id=1,
             channel_id=2,
             user_id=3,
@@ -226,6 +228,7 @@ async def test_export_training_writes_jsonl(tmp_path: Path) -> None:
             model_version="v1",
             latency_ms=12.0,
         )
+        await conversations.record_vote(confirmed, user_id=4, vote=1)
         wrong = await conversations.log_conversation(
             guild_id=1,
             channel_id=2,
@@ -236,15 +239,41 @@ async def test_export_training_writes_jsonl(tmp_path: Path) -> None:
             latency_ms=12.0,
         )
         await conversations.record_vote(wrong, user_id=4, vote=-1)
+        await conversations.log_conversation(
+            guild_id=1,
+            channel_id=2,
+            user_id=3,
+            question="who founded mondstadt",
+            answer="Mondstadt was founded by Paimon.",
+            model_version="v1",
+            latency_ms=12.0,
+        )
+
+
+async def test_export_training_writes_only_confirmed_exchanges(tmp_path: Path) -> None:
+    await log_three_exchanges(tmp_path / "data" / "katheryne.db")
 
     result = run_bot(tmp_path, "export-training", "--out", "export/pairs.jsonl")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "wrote 1 training pairs to export/pairs.jsonl"
+    assert result.stdout.strip() == (
+        "wrote 1 training pairs to export/pairs.jsonl (0 corrected · 1 upvoted · 0 unconfirmed)"
+    )
     lines = (tmp_path / "export" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == [
         {"question": "what element is hu tao", "answer": "Hu Tao's element is Pyro."}
     ]
+
+
+async def test_train_on_unconfirmed_lets_unvoted_answers_into_the_export(tmp_path: Path) -> None:
+    await log_three_exchanges(tmp_path / "data" / "katheryne.db")
+
+    result = run_bot(tmp_path, "export-training", "--out", "pairs.jsonl", TRAIN_ON_UNCONFIRMED="true")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("(0 corrected · 1 upvoted · 1 unconfirmed)")
+    questions = [json.loads(line)["question"] for line in (tmp_path / "pairs.jsonl").read_text().splitlines()]
+    assert questions == ["what element is hu tao", "who founded mondstadt"]
 
 
 def test_export_without_a_database_exits_2(tmp_path: Path) -> None:

@@ -53,8 +53,10 @@ def worker(model_path: Path):
 async def conversations(tmp_path: Path):
     log = await ConversationLog.open(tmp_path / "katheryne.db")
     for index, (question, answer) in enumerate(CONVERSATIONS):
-        await log.log_conversation(guild_id=1, channel_id=2, user_id=100 + index, question=question, answer=answer,
-                                   model_version="seed", latency_ms=5.0)
+        conversation_id = await log.log_conversation(guild_id=1, channel_id=2, user_id=100 + index,
+                                                     question=question, answer=answer, model_version="seed",
+                                                     latency_ms=5.0)
+        await log.record_vote(conversation_id, user_id=200, vote=1)  # confirmed, so a retrain learns it
     yield log
     await log.close()
 
