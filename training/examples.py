@@ -33,9 +33,11 @@ from assistant.knowledge import (
     NORMAL_ATTACK,
     REGIONS,
     WEAPON_TYPES,
+    ArtifactSet,
     Character,
     Knowledge,
     MaterialSeries,
+    Weapon,
 )
 from assistant.nicknames import NICKNAMES
 from training import wording as W
@@ -205,6 +207,14 @@ def entity_key(kind: str, record_id: str) -> str:
     return f"{kind}:{record_id}"
 
 
+def entity_names(knowledge: Knowledge) -> dict[str, str]:
+    """Entity key -> name for every character, weapon and artifact set (the kinds held out)."""
+    names = {entity_key("character", c.id): c.name for c in knowledge.characters}
+    names.update({entity_key("weapon", w.id): w.name for w in knowledge.weapons})
+    names.update({entity_key("artifact_set", a.id): a.name for a in knowledge.artifact_sets})
+    return names
+
+
 def held_out_entities(knowledge: Knowledge) -> dict[str, str]:
     """Entity key -> "validation" or "test" for the characters, weapons and sets training never sees.
 
@@ -212,12 +222,8 @@ def held_out_entities(knowledge: Knowledge) -> dict[str, str]:
     does not depend on the seed or on what else is in the data.
     """
     chosen: dict[str, str] = {}
-    for kind, records in (
-        ("character", knowledge.characters),
-        ("weapon", knowledge.weapons),
-        ("artifact_set", knowledge.artifact_sets),
-    ):
-        keys = sorted((entity_key(kind, r.id) for r in records), key=_stable_hash)
+    for kind in ("character", "weapon", "artifact_set"):
+        keys = sorted((key for key in entity_names(knowledge) if key.startswith(kind + ":")), key=_stable_hash)
         test = round(HELD_OUT["test"] * len(keys))
         validation = round(HELD_OUT["validation"] * len(keys))
         chosen.update({key: "test" for key in keys[:test]})
@@ -244,6 +250,10 @@ def _opening(text: str) -> str:
     return " ".join(first_sentence(text).split()[:_OPENING_WORDS]).rstrip(".,;:")
 
 
+def _says(text: str, phrase: str) -> bool:
+    return f" {normalise(phrase)} " in f" {normalise(text)} "
+
+
 def _others(values: Iterable[str], value: str) -> tuple[str, ...]:
     return tuple(v for v in values if v != value)
 
@@ -258,28 +268,29 @@ class _FactBuilder:
         by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for nickname, name in nicknames.items():
             by_name[name.casefold()].append((nickname, "nickname"))
-        part_owners: Counter[str] = Counter(
-            part.casefold() for r in (*k.characters, *k.weapons, *k.artifact_sets) for part in set(r.name.split())
-        )
+        names = entity_names(k)
+        part_owners = Counter(part.casefold() for name in names.values() for part in set(name.split()))
         subjects: dict[str, _Subject] = {}
-        for kind, records in (("character", k.characters), ("weapon", k.weapons), ("artifact_set", k.artifact_sets)):
-            for r in records:
-                aliases = list(by_name.get(r.name.casefold(), []))
-                if kind == "character":
-                    if r.title:
-                        aliases.append((r.title.strip('"'), "title"))
-                    words = r.name.split()
-                    if len(words) > 1 and "(" not in r.name:
-                        aliases += [
-                            (w, "name_part")
-                            for w in words
-                            if len(w) >= 4
-                            and part_owners[w.casefold()] == 1
-                            and w.casefold() not in {a.casefold() for a, _ in aliases}
-                        ]
-                subjects[entity_key(kind, r.id)] = _Subject(entity_key(kind, r.id), r.name, tuple(aliases))
-        for kind, records in (("talent_book", k.talent_books), ("weapon_material", k.weapon_materials)):
-            subjects.update({entity_key(kind, s.id): _Subject(entity_key(kind, s.id), s.name) for s in records})
+        for key, name in names.items():
+            aliases = list(by_name.get(name.casefold(), []))
+            subjects[key] = _Subject(key, name, tuple(aliases))
+        for c in k.characters:
+            key = entity_key("character", c.id)
+            aliases = list(subjects[key].aliases)
+            if c.title:
+                aliases.append((c.title.strip('"'), "title"))
+            words = c.name.split()
+            if len(words) > 1 and "(" not in c.name:
+                taken = {a.casefold() for a, _ in aliases}
+                aliases += [
+                    (w, "name_part")
+                    for w in words
+                    if len(w) >= 4 and part_owners[w.casefold()] == 1 and w.casefold() not in taken
+                ]
+            subjects[key] = _Subject(key, c.name, tuple(aliases))
+        for series in (*k.talent_books, *k.weapon_materials):
+            key = entity_key(series.kind, series.id)
+            subjects[key] = _Subject(key, series.name)
         return subjects
 
     def all(self, rng: random.Random) -> list[_Fact]:
@@ -290,7 +301,8 @@ class _FactBuilder:
         facts += [self.series(s, "talent_book", "talent books") for s in k.talent_books]
         facts += [self.series(s, "weapon_material", "materials") for s in k.weapon_materials]
         facts += self.claims(rng) + self.pairs(rng) + self.lists()
-        return facts
+        # A value the right answer itself contains cannot mark a wrong one ("... Mega Magic Sword" is a Claymore).
+        return [replace(f, forbidden=tuple(x for x in f.forbidden if not _says(f.answer, x))) for f in facts]
 
     def _series(self, kind: str, name: str | None) -> MaterialSeries | None:
         if name is None:
@@ -312,7 +324,8 @@ class _FactBuilder:
             forbidden = _others(exclusive[kind], value) if kind in exclusive else ()
             if kind == "rarity":
                 forbidden = tuple(f"{r}-star" for r in (4, 5) if str(r) != value)
-            yield _Fact(kind, (me,), W.attribute_answer(kind, c.name, value), (value,), forbidden)
+            expected = f"{value}-star" if kind == "rarity" else value  # as the facts write it
+            yield _Fact(kind, (me,), W.attribute_answer(kind, c.name, value), (expected,), forbidden)
         book = self._series("talent_book", c.talent_book)
         if c.talent_book is None or book is None:
             yield self._unknown("talent_book", me)
@@ -337,12 +350,12 @@ class _FactBuilder:
             )
         for con in c.constellations:
             answer = W.constellation_answer(c.name, con.level, con.name, con.effect)
-            others = tuple(o.name for o in c.constellations if o.level != con.level)
+            others = tuple(o.name for o in c.constellations if o.name != con.name)
             yield _Fact(
                 "constellation_level",
                 (me,),
                 answer,
-                (con.name, _opening(con.effect)),
+                (f"C{con.level}", con.name, _opening(con.effect)),
                 others,
                 slots=(("n", str(con.level)),),
             )
@@ -353,10 +366,10 @@ class _FactBuilder:
             answer = W.abilities_answer(c.name, skill.name, burst.name, passives)
             yield _Fact("abilities", (me,), answer, (skill.name, burst.name, *passives))
         summary = W.who_is_answer(c.name, c.title, c.rarity, c.element, c.weapon_type, c.region)
-        expected = tuple(v for v in (c.name, c.element, c.weapon_type, c.region) if v)
-        yield _Fact("who_is", (me,), summary, expected, _others(ELEMENTS, c.element or ""))
+        summarised = tuple(v for v in (c.name, c.element, c.weapon_type, c.region) if v)
+        yield _Fact("who_is", (me,), summary, summarised, _others(ELEMENTS, c.element or ""))
 
-    def weapon(self, w: Any) -> Iterator[_Fact]:
+    def weapon(self, w: Weapon) -> Iterator[_Fact]:
         me = self.subjects[entity_key("weapon", w.id)]
         if w.type:
             yield _Fact(
@@ -385,7 +398,7 @@ class _FactBuilder:
         else:
             yield self._unknown("weapon.material", me)
 
-    def artifact_set(self, a: Any) -> Iterator[_Fact]:
+    def artifact_set(self, a: ArtifactSet) -> Iterator[_Fact]:
         me = self.subjects[entity_key("artifact_set", a.id)]
         for kind, pieces, bonus in (("artifact.two_piece", 2, a.two_piece), ("artifact.four_piece", 4, a.four_piece)):
             if bonus:
@@ -440,8 +453,8 @@ class _FactBuilder:
                     chosen.add((a.id, b.id))
                     va, vb = getattr(a, attribute), getattr(b, attribute)
                     answer = W.comparison_answer(kind, a.name, b.name, va, vb)
-                    expected = ("Yes", va) if va == vb else ("No", a.name, va, b.name, vb)
-                    forbidden = ("No",) if va == vb else ("Yes",)
+                    expected: tuple[str, ...] = ("Yes", va) if va == vb else ("No", a.name, va, b.name, vb)
+                    forbidden: tuple[str, ...] = ("No",) if va == vb else ("Yes",)
                     forbidden += tuple(v for v in values if v not in (va, vb))
                     subjects = (
                         self.subjects[entity_key("character", a.id)],
@@ -451,29 +464,23 @@ class _FactBuilder:
         return facts
 
     def lists(self) -> list[_Fact]:
-        facts = []
+        """Element x weapon type and element x region groups of at most MAX_LIST_NAMES characters."""
         k = self.knowledge
+        groups: list[tuple[str, tuple[Character, ...], str, tuple[tuple[str, str], ...]]] = []
         for element in ELEMENTS:
-            for kind, other, label in [("list_element_weapon", w, "weapon") for w in WEAPON_TYPES] + [
-                ("list_element_region", r, "region") for r in k.regions
-            ]:
-                where = {"element": element, "weapon_type" if label == "weapon" else "region": other}
-                members = k.characters_where(**where)
-                if not 0 < len(members) <= MAX_LIST_NAMES:
-                    continue
-                names = [c.name for c in members]
-                if label == "weapon":
-                    answer, slots = (
-                        W.list_answer(f"{element} {other}", names),
-                        (("element", element), ("weapon", other)),
-                    )
-                else:
-                    answer, slots = (
-                        W.list_answer(element, names, region=other),
-                        (("element", element), ("region", other)),
-                    )
+            for weapon in WEAPON_TYPES:
+                members = k.characters_where(element=element, weapon_type=weapon)
+                answer = W.list_answer(f"{element} {weapon}", [c.name for c in members])
+                groups.append(("list_element_weapon", members, answer, (("element", element), ("weapon", weapon))))
+            for region in k.regions:
+                members = k.characters_where(element=element, region=region)
+                answer = W.list_answer(element, [c.name for c in members], region=region)
+                groups.append(("list_element_region", members, answer, (("element", element), ("region", region))))
+        facts = []
+        for kind, members, answer, slots in groups:
+            if 0 < len(members) <= MAX_LIST_NAMES:
                 keys = tuple(entity_key("character", c.id) for c in members)
-                facts.append(_Fact(kind, (), answer, tuple(names), slots=slots, mentions=keys))
+                facts.append(_Fact(kind, (), answer, tuple(c.name for c in members), slots=slots, mentions=keys))
         return facts
 
 
@@ -514,7 +521,7 @@ class _Phraser:
         question = pattern.format(**fields)
         own = {s.name for s in fact.subjects}
         distractor = rng.choice([d for d in distractors if d not in own]) if distractors else None
-        protected = [word for text in (*written, *dict(fact.slots).values()) for word in text.split()]
+        protected = [*written, *dict(fact.slots).values()]
         question, labels = roughen(question, rng, self.rates, protected, distractor)
         noise += labels
         return Example(
@@ -544,7 +551,7 @@ def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, rng: random.Random)
         split = _fact_split(fact, phraser.held_out)
         train_count, held_count, seen_count = COUNTS[fact.kind]
         if split == "train":
-            plan = [("train", ("train",), _draw(train_count, rng))]
+            plan: list[tuple[str, tuple[str, ...], int]] = [("train", ("train",), _draw(train_count, rng))]
             plan += [(s, (s,), _draw(seen_count, rng)) for s in ("validation", "test")]
         else:
             plan = [(split, ("train", split), _draw(held_count, rng))]
@@ -561,7 +568,7 @@ def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, rng: random.Random)
 
 def real_name_words(knowledge: Knowledge) -> set[str]:
     """Every word of every entity name and title, case-folded."""
-    names = [r.name for r in (*knowledge.characters, *knowledge.weapons, *knowledge.artifact_sets)]
+    names = list(entity_names(knowledge).values())
     names += [s.name for s in (*knowledge.talent_books, *knowledge.weapon_materials)]
     names += [c.title for c in knowledge.characters if c.title]
     names += list(NICKNAMES)
@@ -573,10 +580,14 @@ def made_up_names(count: int, knowledge: Knowledge, rng: random.Random) -> list[
     ("Brisa Windmere", "Tomas the Gatekeeper") or on a name part several entities share
     ("Kamisato Renji"), which a linker must not snap onto a real entity."""
     real = real_name_words(knowledge)
+    real_names = name_pattern(entity_names(knowledge).values())
     shared = sorted(
         part
         for part, owners in Counter(
-            p for r in (*knowledge.characters, *knowledge.weapons) for p in set(r.name.split())
+            p
+            for key, name in entity_names(knowledge).items()
+            if not key.startswith("artifact_set:")
+            for p in set(name.split())
         ).items()
         if owners > 1 and part.isalpha() and len(part) >= 5
     )
@@ -599,7 +610,7 @@ def made_up_names(count: int, knowledge: Knowledge, rng: random.Random) -> list[
             name = f"{word()} {rng.choice(_REAL_WORDS)}{rng.choice(_WORD_ENDINGS)}"
         else:
             name = f"{rng.choice(shared)} {word()}"
-        if name.casefold() not in seen:
+        if name.casefold() not in seen and not real_names.search(normalise(name)):
             seen.add(name.casefold())
             names.append(name)
     return names
@@ -666,7 +677,7 @@ def normalise(question: str) -> str:
     return " ".join(re.findall(r"\w+", question.casefold()))
 
 
-def _clean(examples: Sequence[Example], held_out: Mapping[str, str], knowledge: Knowledge) -> list[Example]:
+def _clean(examples: Sequence[Example], held_out: Mapping[str, str], subjects: Mapping[str, _Subject]) -> list[Example]:
     """Drops questions that need two answers, keeps each question in one split (test, then
     validation, then train), and drops training examples whose text names a held-out entity."""
     answers: dict[str, set[str]] = defaultdict(set)
@@ -677,32 +688,28 @@ def _clean(examples: Sequence[Example], held_out: Mapping[str, str], knowledge: 
         for e in examples:
             if e.split == split:
                 owner.setdefault(normalise(e.question), split)
-    hidden = _held_out_names(held_out, knowledge)
+    hidden = name_pattern(_held_out_names(held_out, subjects))
     kept, seen = [], set()
     for e in examples:
         key = normalise(e.question)
         if len(answers[key]) > 1 or owner[key] != e.split or (e.split, key) in seen:
             continue
-        if e.split == "train" and names_any(f"{e.question} {e.answer}", hidden):
+        if e.split == "train" and hidden.search(normalise(f"{e.question} {e.answer}")):
             continue
         seen.add((e.split, key))
         kept.append(e)
     return kept
 
 
-def _held_out_names(held_out: Mapping[str, str], knowledge: Knowledge) -> list[str]:
-    records = {
-        **{entity_key("character", r.id): r for r in knowledge.characters},
-        **{entity_key("weapon", r.id): r for r in knowledge.weapons},
-        **{entity_key("artifact_set", r.id): r for r in knowledge.artifact_sets},
-    }
-    return sorted({records[key].name for key in held_out})
+def _held_out_names(held_out: Mapping[str, str], subjects: Mapping[str, _Subject]) -> list[str]:
+    """Every way a held-out entity can be named: its name, title, nicknames and name parts."""
+    return sorted({text for key in held_out for text in (subjects[key].name, *(a for a, _ in subjects[key].aliases))})
 
 
-def names_any(text: str, names: Iterable[str]) -> bool:
-    """Whether `text` contains any of `names` as whole words, case-insensitively."""
-    padded = f" {normalise(text)} "
-    return any(f" {normalise(name)} " in padded for name in names)
+def name_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds any of `names` as whole words in normalise()d text."""
+    alternatives = sorted({normalise(name) for name in names if normalise(name)}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alternatives)) + r")(?!\w)")
 
 
 def build_examples(knowledge: Knowledge, seed: int = 0, nicknames: Mapping[str, str] = NICKNAMES) -> list[Example]:
@@ -714,7 +721,7 @@ def build_examples(knowledge: Knowledge, seed: int = 0, nicknames: Mapping[str, 
     examples = _phrase_facts(builder.all(rng), phraser, rng)
     examples += _made_up_examples(knowledge, phraser, seed)
     examples += _fixed_examples(phraser, seed)
-    return _clean(examples, held_out, knowledge)
+    return _clean(examples, held_out, builder.subjects)
 
 
 def report(examples: Sequence[Example]) -> str:
@@ -740,6 +747,22 @@ def write_examples(path: str | Path, examples: Sequence[Example], meta: Mapping[
         json.dump(document, handle, ensure_ascii=False)
 
 
+def _example(raw: dict[str, Any]) -> Example:
+    return Example(
+        question=raw["question"],
+        answer=raw["answer"],
+        split=raw["split"],
+        kind=raw["kind"],
+        entities=tuple(raw["entities"]),
+        held_out=raw["held_out"],
+        expected=tuple(raw["expected"]),
+        forbidden=tuple(raw["forbidden"]),
+        category=raw["category"],
+        template=raw["template"],
+        noise=tuple(raw["noise"]),
+    )
+
+
 def read_examples(path: str | Path) -> tuple[list[Example], dict[str, Any]]:
     """Examples and meta from a file written by write_examples; ValueError when it is not one."""
     try:
@@ -751,6 +774,8 @@ def read_examples(path: str | Path) -> tuple[list[Example], dict[str, Any]]:
             f"{path} is not a training examples file of format {DATA_FORMAT}; rebuild it with "
             "`python -m training build-data`"
         )
-    tuples = ("entities", "expected", "forbidden", "noise")
-    examples = [Example(**{k: tuple(v) if k in tuples else v for k, v in raw.items()}) for raw in document["examples"]]
+    try:
+        examples = [_example(raw) for raw in document["examples"]]
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"{path} has a damaged example: {error}") from error
     return examples, document.get("meta", {})

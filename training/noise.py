@@ -83,10 +83,16 @@ _TYPOS = {"swap": swap_letters, "drop": drop_letter, "double": double_letter}
 def misspell(text: str, rng: random.Random, protected: Sequence[str] = ()) -> tuple[str, str | None]:
     """`text` with one word of at least four letters misspelled, and the typo's label.
 
-    Words in `protected` (case-insensitive) are left alone; (text, None) when no word qualifies.
+    No word touching an occurrence of a `protected` phrase (case-insensitive) is changed, so
+    "Thaws" in "Fragrance in Thaws vision" stays when "Fragrance in Thaw" is protected.
+    (text, None) when no word qualifies.
     """
-    keep = {word.lower() for word in protected}
-    words = [m for m in _WORD.finditer(text) if len(m.group()) >= _MIN_TYPO_LENGTH and m.group().lower() not in keep]
+    spans = [m.span() for phrase in protected if phrase for m in re.finditer(re.escape(phrase), text, re.IGNORECASE)]
+    words = [
+        m
+        for m in _WORD.finditer(text)
+        if len(m.group()) >= _MIN_TYPO_LENGTH and not any(m.start() <= end and start <= m.end() for start, end in spans)
+    ]
     if not words:
         return text, None
     match = rng.choice(words)
@@ -130,7 +136,7 @@ def roughen(
 ) -> tuple[str, tuple[str, ...]]:
     """Question-level noise: word typos, capitals, apostrophes, openers, closers, an item first.
 
-    `protected` words (the subject's name as written) get no word typo; `distractor` is an item
+    `protected` phrases (the subject's name as written) get no word typo; `distractor` is an item
     name that may be mentioned first. Returns the question and the noise labels applied.
     """
     noise: list[str] = []
