@@ -50,9 +50,9 @@ def retrain_settings_for(config: Config) -> RetrainSettings:
         max_epochs=config.retrain_max_epochs,
         tolerance=config.retrain_tolerance,
         progress_interval_s=config.retrain_progress_seconds,
+        include_unconfirmed=config.train_on_unconfirmed,
     )
 
-        include_unconfirmed=config.train_on_unconfirmed,
 
 class KatheryneBot(commands.Bot):
     """The bot; cogs reach the shared pieces as ``bot.config``, ``bot.worker``, ``bot.conversation_log``,
