@@ -35,7 +35,9 @@ __all__ = ["EXTENSIONS", "KatheryneBot", "create_bot", "retrain_settings_for"]
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.alias", "bot.cogs.privacy", "bot.cogs.help")
+EXTENSIONS = (
+    "bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.alias", "bot.cogs.privacy", "bot.cogs.help",
+)
 """Every cog module, loaded in this order in ``setup_hook``."""
 
 SHUTDOWN_GRACE_S = 15.0
@@ -95,7 +97,7 @@ class KatheryneBot(commands.Bot):
         self.conversation_log = conversation_log
         self.retrain_settings = retrain_settings or retrain_settings_for(config)
         self.model_store = ModelStore(config.model_path)
-        self.metrics = BotMetrics(worker, data_version=lambda: load_knowledge().version.game_version)
+        self.metrics = BotMetrics(worker, data_version=lambda: self.knowledge.version.game_version)
         worker.batch_observer = self.metrics.batch
         self.metrics_server: MetricsServer | None = None
         """Serving /metrics and /healthz while the bot runs, when METRICS_PORT is set."""
@@ -117,11 +119,17 @@ class KatheryneBot(commands.Bot):
             raise RuntimeError("the alias store opens in setup_hook")
         return self._aliases
 
+    async def publish_aliases(self) -> None:
+        """Give the stored aliases to the linker questions are read with and to /ask's autocomplete."""
+        mapping = await self.aliases.mapping()
+        self.worker.set_aliases(mapping)
+        self.linker.set_aliases(mapping)
+
     async def setup_hook(self) -> None:
         # A retrain the last process left running (it crashed or was killed) is closed as failed.
         await self.retrain.recover()
         self._aliases = await AliasStore.open(self.config.database_path)
-        self.worker.set_aliases(await self._aliases.mapping())
+        await self.publish_aliases()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.config.retention_days:

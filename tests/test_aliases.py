@@ -81,6 +81,7 @@ async def test_a_nickname_links_at_once_and_is_forgotten_when_removed(
     reply = await alias(fake_discord, "add", {"nickname": "Lumi", "entity": "character:lumine"}, user=moderator)
     assert "“lumi” now means Lumine (character)" in reply
     assert linked(worker, "what element is LUMI") == ["character:lumine"]
+    assert [m.entity.key for m in katheryne.linker.link("lumi")] == ["character:lumine"]  # /ask's autocomplete
     answer = await worker.ask("what element is lumi")  # the worker's own linker, the one questions go through
     assert answer.text
 

@@ -62,9 +62,6 @@ class Aliases(commands.GroupCog, group_name="alias", group_description="Server n
         self.bot = bot
         super().__init__()
 
-    async def _publish(self) -> None:
-        self.bot.worker.set_aliases(await self.bot.aliases.mapping())
-
     @app_commands.command(name="add", description="Teach a nickname for a character, weapon, set or material")
     @app_commands.describe(nickname="What people here call it, e.g. lumi", entity="What it means")
     @moderator_only()
@@ -95,7 +92,7 @@ class Aliases(commands.GroupCog, group_name="alias", group_description="Server n
                 f"{_describe(existing) if existing else taken.existing.entity_key} "
                 f"(added by <@{taken.existing.added_by}>). Remove it first with /alias remove to change it."
             ) from None
-        await self._publish()
+        await self.bot.publish_aliases()
         log.info(
             "user %s added alias %r -> %s in guild %s", interaction.user.id, folded, target.key, interaction.guild_id
         )
@@ -123,7 +120,7 @@ class Aliases(commands.GroupCog, group_name="alias", group_description="Server n
         alias = await self.bot.aliases.remove(nickname)
         if alias is None:
             raise FriendlyError(f"“{safe_text(fold_nickname(nickname), 60)}” is not a nickname. See /alias list.")
-        await self._publish()
+        await self.bot.publish_aliases()
         log.info("user %s removed alias %r -> %s", interaction.user.id, alias.nickname, alias.entity_key)
         await interaction.response.send_message(
             f"Forgot “{safe_text(alias.nickname, 60)}”.", ephemeral=True, allowed_mentions=_NONE
