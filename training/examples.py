@@ -94,9 +94,9 @@ PAIRS_PER_CHARACTER = 6
 SAME_VALUE_SHARE = 0.4
 MAX_LIST_NAMES = 6
 # Made-up names per split, each asked once in a question of a random kind.
-MADE_UP_QUESTIONS = {"train": 4000, "validation": 350, "test": 350}
+MADE_UP_QUESTIONS = {"train": 4000, "validation": 500, "test": 500}
 # Noisy copies per small-talk or off-topic question (duplicates collapse).
-FIXED_COPIES = {"train": 25, "validation": 6, "test": 6}
+FIXED_COPIES = {"train": 25, "validation": 15, "test": 15}
 # Held-out shares of characters, weapons and artifact sets, by a stable hash of the entity key.
 HELD_OUT = {"test": 0.18, "validation": 0.12}
 
