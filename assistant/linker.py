@@ -10,26 +10,31 @@ What links (each exact form is a key with its own base score):
 
 - the full name (100), "anemo traveler" for "Traveler (Anemo)", a material series' item names
   ("Teachings of Freedom") and "freedom books"; a series whose name is an ordinary word
-  ("Order") never links by that word alone; a name that is one ordinary word ("Rust") or a short
-  phrase of them ("Wolf Boy") links only when typed exactly, never by typo;
+  ("Order") never links by that word alone;
 - a character's title and constellation name (96, 95) unless it is one ordinary word;
 - a name part, one word or the first or last words of the name, when no other entity's name
   contains it and it is not made of ordinary words only ("ayato", "homa", "foliar incision";
-  never "staff", "of", "jade", "wolf") (94).
-  Ordinary means in the English word list (assistant/wordlists/english.txt.gz, from SCOWL) or in
-  the hand-kept question vocabulary (common_words.txt);
+  never "staff", "of", "jade", "wolf") (94);
 - the hand-kept community nicknames of `assistant.nicknames` (97) and the moderators' aliases (97).
 
-Typos: a span of 1-6 words (stopwords at its edges never) is compared, without spaces and
-apostrophes, with the keys by optimal-string-alignment distance (a swap of two letters is one
-edit). The edits allowed grow with the key's length: none up to 4 letters, 1 up to 7, 2 up to 12,
-3 beyond. A one-word span that is an ordinary word never fuzzy-matches ("list" is not "Lisa"),
-and a span never has more words than the form it matches ("got wolfs gravestone").
+Ordinary means in the English word list (assistant/wordlists/english.txt.gz, from SCOWL) or in
+the hand-kept question vocabulary (assistant/wordlists/common_words.txt).
 
-Made-up names: a match whose neighbouring word looks like the rest of a name (capitalised, not an
-ordinary word, and itself linked to nothing) is dropped: "Tomas the Gatekeeper", "Amber Windmere"
-and "Xiao Brindell" link nothing. Lowercase made-up names cannot be told from a real name plus a
-misspelt word, so "amber windmere" still links Amber; the benchmark measures both.
+Typos: a span of words (up to the longest form's; a stopword other than "the" never at its edges)
+is compared, without spaces and apostrophes, with the keys by optimal-string-alignment distance (a
+swap of two letters is one edit), also with a final "s" off ("kaveehs"). The edits allowed grow
+with the key's length: none up to 4 letters, 1 up to 7, 2 up to 12, 3 beyond; a key of up to 6
+letters must keep its first letter. A one-word span that is an ordinary word never fuzzy-matches ("list" is not
+"Lisa"); a span never has more words than the form it matches ("got wolfs gravestone"), nor is it
+the form with two or more letters added at one end ("Dilucson"). A typo'd match scores below an
+exact one; among overlapping matches the wider wins unless it scores far lower.
+
+Made-up names: a match whose neighbouring word (across "the", "of", "von"...) looks like the rest
+of a name and links to nothing is dropped, so "Tomas the Gatekeeper", "Amber Windmere", "Xiao
+Brindell" and "amber windmere" link nothing. A capitalised neighbour looks like a name unless it is
+an ordinary word; a lowercase one only when it is not even one slip away from an ordinary word,
+so "whta element is xiao" and "xiao elemnt" still link Xiao. The cost: a real name beside a
+lowercase made-up word that is one slip from English ("sabor bennett") still links.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -71,7 +77,9 @@ def _word_list(name: str) -> frozenset[str]:
     return frozenset(word for line in text.splitlines() for word in line.split("#")[0].split())
 
 
-MAX_SPAN_WORDS = 6
+WIDER_SPAN_BONUS = 12.0
+"""Added per extra word when choosing between overlapping matches (the reported score is not)."""
+MAX_ALIAS_WORDS = 6
 MIN_PART_LENGTH = 4
 
 STOPWORDS = _word_list("stopwords.txt")
@@ -79,13 +87,31 @@ COMMON_WORDS = STOPWORDS | _word_list("common_words.txt")
 ENGLISH_WORDS = _word_list("english.txt.gz")
 
 
+# Ordinary words by (length, first letter): a slip rarely hits the first letter, and comparing
+# with one bucket instead of all words keeps a lookup well under a millisecond.
+_ORDINARY_BY_START: dict[tuple[int, str], list[str]] = defaultdict(list)
+for _word in sorted(COMMON_WORDS | ENGLISH_WORDS):
+    _ORDINARY_BY_START[len(_word), _word[0]].append(_word)
+
+
 def is_ordinary(word: str) -> bool:
     """True for a word of everyday English or of game questions ("staff", "jade", "build")."""
     return word in COMMON_WORDS or word in ENGLISH_WORDS
 
 
+@lru_cache(maxsize=8192)
+def near_ordinary(word: str) -> bool:
+    """True when `word` is an ordinary word or one slip away from one ("elemnt", "whta")."""
+    if is_ordinary(word) or is_ordinary(word[1::-1] + word[2:]):
+        return True
+    return any(
+        process.extractOne(word, _ORDINARY_BY_START[length, word[0]], scorer=OSA.distance, score_cutoff=1) is not None
+        for length in (len(word) - 1, len(word), len(word) + 1)
+        if (length, word[0]) in _ORDINARY_BY_START
+    )
+
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
-_SENTENCE_END = re.compile(r"[.!?]\s*$")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Words that join the parts of a name ("Tomas the Gatekeeper", "Ludwig von Brandt").
 _NAME_JOINERS = frozenset({"the", "of", "von", "van", "de", "der", "da", "la", "le", "del"})
@@ -118,7 +144,6 @@ class _Word:
     start: int
     end: int
     capitalised: bool
-    sentence_start: bool
 
 
 @dataclass(frozen=True)
@@ -150,14 +175,12 @@ def _words(text: str) -> list[_Word]:
         raw = match.group()
         norm = fold(raw)
         if norm:
-            before = text[: match.start()]
             words.append(
                 _Word(
                     norm=norm,
                     start=match.start(),
                     end=match.end(),
                     capitalised=raw[0].isupper() and not raw.isupper(),
-                    sentence_start=not before.strip() or bool(_SENTENCE_END.search(before)),
                 )
             )
     return words
@@ -196,18 +219,17 @@ class _KeyTable:
         self.claims: dict[str, dict[float, set[Entity]]] = defaultdict(lambda: defaultdict(set))
         self.fuzzy: dict[str, bool] = {}
         self.words: dict[str, int] = {}
+        self.vocabulary: set[str] = set()
 
     def add(self, words: tuple[str, ...], entity: Entity, score: float) -> None:
+        """Claim the form `words` for `entity`."""
         key = _key(words)
         if not key:
             return
         self.claims[key][score].add(entity)
-        # One ordinary word ("Rust", "Razor") and short phrases of them ("Wolf Boy") link as
-        # typed, never by typo; a longer phrase is unlikely to be typed by chance.
-        ordinary = all(is_ordinary(word) for word in words)
-        typo_safe = len(key) > 4 and not (ordinary and (len(words) == 1 or len(key) < 12))
-        self.fuzzy[key] = self.fuzzy.get(key, False) or typo_safe
+        self.fuzzy[key] = len(key) > 4
         self.words[key] = max(self.words.get(key, 0), len(words))
+        self.vocabulary.update(words)
 
     def targets(self, kind_rank: Mapping[str, int]) -> dict[str, _Target]:
         table = {}
@@ -257,12 +279,12 @@ class EntityLinker:
         for words, entity in nicknames:
             table.add(words, entity, NICKNAME_SCORE)
         self._exact = table.targets({kind: rank for rank, kind in enumerate(KINDS)})
-        self._vocabulary = frozenset({word for words in names.values() for word in words} | set(self._exact))
+        self._vocabulary = frozenset(table.vocabulary | set(self._exact))
         fuzzy_keys = [key for key, target in self._exact.items() if target.fuzzy]
         self._fuzzy_keys = fuzzy_keys
         self._fuzzy_allowed = np.array([_allowed_edits(len(key)) for key in fuzzy_keys], dtype=np.int32)
         self._fuzzy_words = np.array([self._exact[key].words for key in fuzzy_keys], dtype=np.int32)
-        self._max_span = MAX_SPAN_WORDS
+        self._max_span = max(max(target.words for target in self._exact.values()), MAX_ALIAS_WORDS)
         self._completions = [(_key(words), words, entity) for entity, words in names.items()]
         self._completions += [(_key(words), words, entity) for words, entity in nicknames]
         self._aliases: dict[str, Entity] = {}
@@ -286,16 +308,18 @@ class EntityLinker:
 
         The table is built aside and swapped in whole, so a linking thread sees the old table or
         the new one, never half of each. Aliases naming an unknown entity are skipped with a log
-        line (the data may have dropped it).
+        line (the data may have dropped it), and so are aliases of more than MAX_ALIAS_WORDS words.
         """
         table: dict[str, Entity] = {}
         for nickname, key in aliases.items():
             entity = self._entities.get(key)
-            alias_key = _key(_name_words(nickname))
+            alias_words = _name_words(nickname)
             if entity is None:
                 log.warning("alias %r names unknown entity %r; ignored", nickname, key)
-            elif alias_key:
-                table[alias_key] = entity
+            elif len(alias_words) > MAX_ALIAS_WORDS:
+                log.warning("alias %r is longer than %d words; ignored", nickname, MAX_ALIAS_WORDS)
+            elif alias_words:
+                table[_key(alias_words)] = entity
         self._aliases = table
 
     def shadowed_by(self, nickname: str) -> Entity | None:
@@ -320,7 +344,7 @@ class EntityLinker:
         candidates = [c for c in candidates if not self._inside_made_up_name(c, words, linked_words)]
         chosen: list[_Candidate] = []
         taken: set[int] = set()
-        for candidate in sorted(_widest_first(candidates), key=lambda c: (-c.score, -(c.stop - c.first), c.first)):
+        for candidate in sorted(_widest_first(candidates), key=_priority):
             span = set(range(candidate.first, candidate.stop))
             if not span & taken:
                 chosen.append(candidate)
@@ -339,7 +363,7 @@ class EntityLinker:
         for word in words:
             norm = word.norm
             if norm not in self._vocabulary and norm.endswith("s") and norm[:-1] in self._vocabulary:
-                word = _Word(norm[:-1], word.start, word.end, word.capitalised, word.sentence_start)
+                word = _Word(norm[:-1], word.start, word.end, word.capitalised)
             out.append(word)
         return out
 
@@ -364,14 +388,18 @@ class EntityLinker:
         spans, queries = [], []
         for first, stop in self._spans(len(words)):
             span = words[first:stop]
-            if span[0].norm in STOPWORDS or span[-1].norm in STOPWORDS:
+            if (span[0].norm in STOPWORDS and span[0].norm != "the") or span[-1].norm in STOPWORDS:
                 continue
             if all(i in covered for i in range(first, stop)):
                 continue
             if stop - first == 1 and (is_ordinary(span[0].norm) or any(ch.isdigit() for ch in span[0].norm)):
                 continue
+            query = _key(w.norm for w in span)
             spans.append((first, stop))
-            queries.append(_key(w.norm for w in span))
+            queries.append(query)
+            if query.endswith("s") and len(query) > 5:  # a possessive on a typo'd name ("kaveehs")
+                spans.append((first, stop))
+                queries.append(query[:-1])
         if not queries or not self._fuzzy_keys:
             return []
         distances = process.cdist(
@@ -385,8 +413,10 @@ class EntityLinker:
         for row in np.nonzero(distances.min(axis=1) != _NO_MATCH)[0]:
             first, stop = spans[row]
             best = None
-            for column in np.nonzero(distances[row] == distances[row].min())[0]:
+            for column in np.nonzero(distances[row] != _NO_MATCH)[0]:
                 key = self._fuzzy_keys[column]
+                if _extends(queries[row], key) or (len(key) <= 6 and queries[row][0] != key[0]):
+                    continue  # a short name typo'd at its first letter is more often another word
                 target = self._exact[key]
                 score = target.score - FUZZY_PENALTY - 100.0 * distances[row, column] / len(key)
                 if best is None or score > best.score:
@@ -406,12 +436,12 @@ class EntityLinker:
         return False
 
     def _looks_like_name(self, word: _Word) -> bool:
-        return (
-            word.capitalised
-            and not is_ordinary(word.norm)
-            and word.norm not in self._vocabulary
-            and not any(ch.isdigit() for ch in word.norm)
-        )
+        """A word that may be part of a person's name: capitalised and not an ordinary word, or
+        lowercase and not even a misspelt ordinary word ("windmere", not "elemnt")."""
+        norm = word.norm
+        if len(norm) < 3 or not norm.isalpha() or norm in self._vocabulary or is_ordinary(norm):
+            return False
+        return word.capitalised or not near_ordinary(norm)
 
     # Autocomplete
 
@@ -444,6 +474,18 @@ class EntityLinker:
             ):
                 offer(rows[index][2], score)
         return sorted(ranked, key=lambda e: -ranked[e])[:limit]
+
+
+def _priority(candidate: _Candidate) -> tuple[float, int]:
+    """Best first: a higher score, and a wider span, whose extra words a shorter match inside it
+    cannot explain ("trulla cemenntarii" is Keqing's constellation, not Xiangling's "Trulla")."""
+    return (-(candidate.score + WIDER_SPAN_BONUS * (candidate.stop - candidate.first - 1)), candidate.first)
+
+
+def _extends(typed: str, key: str) -> bool:
+    """True when `typed` is `key` with two or more letters added at one end: another word built on
+    the name ("Dilucson", "Xianglingly"), not a typo of it."""
+    return len(typed) - len(key) >= 2 and (typed.startswith(key) or typed.endswith(key))
 
 
 def _widest_first(candidates: list[_Candidate]) -> list[_Candidate]:

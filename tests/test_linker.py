@@ -176,7 +176,8 @@ def test_shadowed_by_is_none_for_new_slang(linker: EntityLinker) -> None:
 def test_entity_is_found_by_its_key(linker: EntityLinker) -> None:
     ganyu = named(linker, "Ganyu")
     assert linker.entity(ganyu.key) == ganyu
-    assert ganyu.key == f"character:{load_knowledge().character('Ganyu').id}"
+    record = load_knowledge().character("Ganyu")
+    assert record is not None and ganyu.key == f"character:{record.id}"
     assert linker.entity("character:nobody") is None
 
 
@@ -215,3 +216,27 @@ def test_a_talent_book_links_by_its_books_but_not_by_an_ordinary_word(linker: En
     assert linked_names(linker, "which days are freedom books") == ["Freedom"]
     assert linked_names(linker, "where do i farm Teachings of Order") == ["Order"]
     assert linker.link("in what order should i level talents") == []
+
+
+@pytest.mark.parametrize("question", ["who is amber windmere", "is Dilucson a pyro user", "Xianglingly build"])
+def test_a_real_name_inside_a_made_up_one_links_nothing(linker: EntityLinker, question: str) -> None:
+    assert linker.link(question) == []
+
+
+def test_a_misspelt_question_word_beside_a_name_does_not_hide_it(linker: EntityLinker) -> None:
+    assert linked_names(linker, "whta elemnt is xiao") == ["Xiao"]
+    assert linked_names(linker, "xiao elemnt") == ["Xiao"]
+
+
+def test_a_typo_in_a_longer_name_beats_an_exact_shorter_name_inside_it(linker: EntityLinker) -> None:
+    assert linked_names(linker, "compare Trulla Cemenntarii vs Missive Windspear") == ["Keqing", "Missive Windspear"]
+
+
+def test_a_possessive_on_a_misspelt_name_still_links(linker: EntityLinker) -> None:
+    assert linked_names(linker, "who uses kaveehs") == ["Kaveh"]
+
+
+def test_a_name_of_seven_words_links_whole(linker: EntityLinker) -> None:
+    (mention,) = linker.link("who uses scroll of the hero of cinder city")
+    assert mention.entity.name == "Scroll of the Hero of Cinder City"
+    assert mention.text == "scroll of the hero of cinder city"
