@@ -9,12 +9,19 @@ Anyone may vote. ✏️ is for moderators: Discord cannot hide a button from som
 it, and the moderator check runs when it is clicked and again when the correction is submitted. The
 correction replaces the model's answer in every later export and retrain (``ConversationLog.training_pairs``)
 and is shown under the public answer at once.
+
+The correction form is persistent too: discord.py matches a form only to the ``Modal`` object that
+opened it, held in memory, so a restart while a moderator types (or a second moderator's form for the
+same answer) would drop the submit. So the form is never tracked in memory; every submit whose
+custom_id matches ``CORRECTION_TEMPLATE`` is handled by ``submit_correction``, an ``on_interaction``
+listener, in this process or the next.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -29,13 +36,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CORRECTION_MAX_LENGTH",
+    "CORRECTION_TEMPLATE",
     "CORRECT_TEMPLATE",
     "VOTE_TEMPLATE",
     "CorrectButton",
-    "CorrectionModal",
+    "CorrectionForm",
     "VoteButton",
     "correct_custom_id",
+    "correction_custom_id",
     "feedback_view",
+    "submit_correction",
     "vote_custom_id",
 ]
 
@@ -48,6 +58,12 @@ VOTE_TEMPLATE = r"katheryne:vote:(?P<conversation>[0-9]+):(?P<vote>up|down)"
 
 CORRECT_TEMPLATE = r"katheryne:correct:(?P<conversation>[0-9]+)"
 """custom_id of the correct button; as stable as VOTE_TEMPLATE, for the same reason."""
+
+CORRECTION_TEMPLATE = r"katheryne:correction:(?P<conversation>[0-9]+)"
+"""custom_id of the correction form; a form open in a moderator's client carries it across restarts."""
+
+_ANSWER_INPUT = "answer"
+"""custom_id of the form's text input."""
 
 CORRECTION_MAX_LENGTH = 500
 """Longest correction accepted, in characters: training reads at most 64 tokens of an answer, which
@@ -82,14 +98,14 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
     async def from_custom_id(
         cls,
         interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> VoteButton:
         vote: Vote = "up" if match["vote"] == "up" else "down"
         return cls(int(match["conversation"]), vote)
 
-    async def callback(self, interaction: discord.Interaction[KatheryneBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         # discord.py only logs what a dynamic item raises; the user would see "interaction failed".
         try:
             await self._record(interaction)
@@ -135,32 +151,39 @@ class CorrectButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=COR
     async def from_custom_id(
         cls,
         interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> CorrectButton:
         return cls(int(match["conversation"]))
 
-    async def callback(self, interaction: discord.Interaction[KatheryneBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
             await ensure_moderator(interaction)
             conversation = await interaction.client.conversation_log.get_conversation(self.conversation_id)
             if conversation is None:
                 raise FriendlyError(_GONE.format("correct it"))
-            await interaction.response.send_modal(CorrectionModal(conversation))
+            form = CorrectionForm(conversation)
+            form.stop()  # untracked, so submit_correction handles the submit whenever it comes
+            await interaction.response.send_modal(form)
         except Exception as error:
             await report_error(interaction, error)
 
 
-class CorrectionModal(discord.ui.Modal):
-    """The form behind ✏️; submitting it stores the correction, if the submitter is still a moderator."""
+def correction_custom_id(conversation_id: int) -> str:
+    """The custom_id of the correction form for conversation ``conversation_id``."""
+    return f"katheryne:correction:{conversation_id}"
+
+
+class CorrectionForm(discord.ui.Modal):
+    """The form behind ✏️, prefilled with the answer. It is only the layout: ``submit_correction``
+    handles what is submitted."""
 
     def __init__(self, conversation: Conversation) -> None:
-        super().__init__(title="Correct Katheryne's answer", custom_id=f"katheryne:correction:{conversation.id}")
-        self.conversation_id = conversation.id
-        self.answer: discord.ui.TextInput[CorrectionModal] = discord.ui.TextInput(
+        super().__init__(title="Correct Katheryne's answer", custom_id=correction_custom_id(conversation.id))
+        self.answer: discord.ui.TextInput[CorrectionForm] = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
-            custom_id="answer",
+            custom_id=_ANSWER_INPUT,
             default=conversation.final_answer[:CORRECTION_MAX_LENGTH],
             min_length=1,
             max_length=CORRECTION_MAX_LENGTH,
@@ -175,33 +198,55 @@ class CorrectionModal(discord.ui.Modal):
             )
         )
 
-    async def on_submit(self, interaction: discord.Interaction[KatheryneBot]) -> None:  # type: ignore[override]
-        # Checked again: moderator rights may have been taken away while the form was open.
-        await ensure_moderator(interaction)
-        text = self.answer.value.strip()
-        if not text:
-            raise FriendlyError("A correction can't be blank. Click ✏️ again to write one.")
-        try:
-            await interaction.client.conversation_log.record_correction(self.conversation_id, interaction.user.id, text)
-        except LookupError:
-            raise FriendlyError(_GONE.format("store a correction for it")) from None
-        log.info("correction on conversation %d by user %s", self.conversation_id, interaction.user.id)
-        confirmation = "Correction saved. The next retrain learns your answer instead of mine."
-        none = discord.AllowedMentions.none()
-        answer = interaction.message
-        if answer is None or not answer.embeds:  # the form was not opened from the answer itself
-            await interaction.response.send_message(confirmation, ephemeral=True, allowed_mentions=none)
-            return
-        # Everyone reading the channel sees the right answer, not only the next retrain.
-        await interaction.response.edit_message(embed=corrected_embed(answer.embeds[0], text), allowed_mentions=none)
-        await interaction.followup.send(
-            confirmation + " It is shown under my answer for everyone.", ephemeral=True, allowed_mentions=none
-        )
 
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[KatheryneBot], error: Exception, /
-    ) -> None:
+async def submit_correction(interaction: discord.Interaction[KatheryneBot]) -> None:
+    """``on_interaction`` listener: store a submitted correction form, if the submitter is still a moderator."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    data: Mapping[str, Any] = interaction.data or {}
+    match = re.fullmatch(CORRECTION_TEMPLATE, str(data.get("custom_id", "")))
+    if match is None:
+        return
+    try:
+        await _save_correction(interaction, int(match["conversation"]), _submitted(data.get("components", ())))
+    except Exception as error:
         await report_error(interaction, error)
+
+
+def _submitted(components: Iterable[Mapping[str, Any]]) -> str:
+    """The answer typed into the form, wherever Discord nests it (labels or action rows)."""
+    for component in components:
+        if component.get("custom_id") == _ANSWER_INPUT:
+            return str(component.get("value") or "")
+        inner = [*component.get("components", ()), *([component["component"]] if "component" in component else [])]
+        found = _submitted(inner)
+        if found:
+            return found
+    return ""
+
+
+async def _save_correction(interaction: discord.Interaction[KatheryneBot], conversation_id: int, typed: str) -> None:
+    # Checked again: moderator rights may have been taken away while the form was open.
+    await ensure_moderator(interaction)
+    text = typed.strip()
+    if not text:
+        raise FriendlyError("A correction can't be blank. Click ✏️ again to write one.")
+    try:
+        await interaction.client.conversation_log.record_correction(conversation_id, interaction.user.id, text)
+    except LookupError:
+        raise FriendlyError(_GONE.format("store a correction for it")) from None
+    log.info("correction on conversation %d by user %s", conversation_id, interaction.user.id)
+    confirmation = "Correction saved. The next retrain learns your answer instead of mine."
+    none = discord.AllowedMentions.none()
+    answer = interaction.message
+    if answer is None or not answer.embeds:  # the form was not opened from the answer itself
+        await interaction.response.send_message(confirmation, ephemeral=True, allowed_mentions=none)
+        return
+    # Everyone reading the channel sees the right answer, not only the next retrain.
+    await interaction.response.edit_message(embed=corrected_embed(answer.embeds[0], text), allowed_mentions=none)
+    await interaction.followup.send(
+        confirmation + " It is shown under my answer for everyone.", ephemeral=True, allowed_mentions=none
+    )
 
 
 def feedback_view(conversation_id: int) -> discord.ui.View:
@@ -216,7 +261,9 @@ def feedback_view(conversation_id: int) -> discord.ui.View:
 
 async def setup(bot: KatheryneBot) -> None:
     bot.add_dynamic_items(VoteButton, CorrectButton)
+    bot.add_listener(submit_correction, "on_interaction")
 
 
 async def teardown(bot: KatheryneBot) -> None:
     bot.remove_dynamic_items(VoteButton, CorrectButton)
+    bot.remove_listener(submit_correction, "on_interaction")
