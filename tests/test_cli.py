@@ -1,4 +1,5 @@
-"""`python -m bot` as an operator meets it: mode choice, start-up failures with exit code 2, export."""
+"""The command lines as an operator meets them: `python -m bot` (mode choice, start-up failures with exit
+code 2, shutdown, export), `python -m training`'s commands and `python -m assistant`'s model."""
 
 from __future__ import annotations
 
@@ -256,7 +257,7 @@ async def test_export_training_writes_only_confirmed_exchanges(tmp_path: Path) -
     result = run_bot(tmp_path, "export-training", "--out", "export/pairs.jsonl")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
+    assert result.stdout.splitlines()[0] == (
         "wrote 1 training pairs to export/pairs.jsonl (0 corrected · 1 upvoted · 0 unconfirmed)"
     )
     lines = (tmp_path / "export" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
@@ -271,7 +272,7 @@ async def test_train_on_unconfirmed_lets_unvoted_answers_into_the_export(tmp_pat
     result = run_bot(tmp_path, "export-training", "--out", "pairs.jsonl", TRAIN_ON_UNCONFIRMED="true")
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("(0 corrected · 1 upvoted · 1 unconfirmed)")
+    assert result.stdout.splitlines()[0].endswith("(0 corrected · 1 upvoted · 1 unconfirmed)")
     questions = [json.loads(line)["question"] for line in (tmp_path / "pairs.jsonl").read_text().splitlines()]
     assert questions == ["what element is hu tao", "who founded mondstadt"]
 
@@ -283,3 +284,53 @@ def test_export_without_a_database_exits_2(tmp_path: Path) -> None:
     assert "no conversation log at" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "pairs.jsonl").exists()
+
+
+def run_module(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=tmp_path,
+        env=bot_env(tmp_path, **settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_training_help_lists_every_command(tmp_path: Path) -> None:
+    result = run_module(tmp_path, "training", "--help")
+
+    assert result.returncode == 0, result.stderr
+    for command in ("train", "build-data", "evaluate", "export-onnx", "import-data"):
+        assert f"\n    {command} " in result.stdout, command
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [("train", "--epochs"), ("build-data", "--out"), ("evaluate", "--model"), ("export-onnx", "--out")],
+)
+def test_training_command_help_gives_each_option_its_default(tmp_path: Path, command: str, option: str) -> None:
+    result = run_module(tmp_path, "training", command, "--help")
+
+    assert result.returncode == 0, result.stderr
+    described = " ".join(result.stdout.split(option, 2)[-1].split())  # the option's help, wrapped lines joined
+    assert "(default: " in described.split(" --", 1)[0]
+
+
+def test_training_without_a_command_still_trains(tmp_path: Path) -> None:
+    result = run_module(tmp_path, "training", "--extra-data", "missing.jsonl")
+
+    assert result.returncode == 2
+    assert "--extra-data missing.jsonl does not exist" in result.stderr
+
+
+def test_assistant_cli_reads_model_path_from_the_environment_and_env_file(
+    tmp_path: Path, tiny_checkpoint: Path
+) -> None:
+    missing = run_module(tmp_path, "assistant", "what element is diluc", MODEL_PATH=str(tmp_path / "elsewhere.pt"))
+    assert missing.returncode == 2 and "elsewhere.pt" in missing.stderr
+
+    (tmp_path / ".env").write_text(f"MODEL_PATH={tiny_checkpoint}\n", encoding="utf-8")
+    answered = run_module(tmp_path, "assistant", "what element is diluc")
+    assert answered.returncode == 0, answered.stderr
+    assert answered.stdout.strip()
