@@ -81,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
         "unconfirmed ones too with TRAIN_ON_UNCONFIRMED) as JSONL",
     )
     export.add_argument(
-        "--out", type=Path, required=True,
+        "--out",
+        type=Path,
+        required=True,
         help="JSONL file to write; the moderators' aliases go beside it (FILE.jsonl -> FILE.aliases.json)",
     )
     return parser

@@ -14,6 +14,7 @@ endpoint with the bot's own token, which Discord allows for a bot's non-ephemera
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from datetime import timedelta
@@ -67,10 +68,8 @@ class StatusMessage:
         while self._pending is not None:
             delay = self._last_edit + self._min_interval_s - time.monotonic()
             if delay > 0 and not self._final:
-                try:
+                with contextlib.suppress(TimeoutError):  # the wait is over either way
                     await asyncio.wait_for(self._hurry.wait(), delay)
-                except TimeoutError:
-                    pass
             embed, self._pending = self._pending, None
             self._last_edit = time.monotonic()
             await self._edit(embed)

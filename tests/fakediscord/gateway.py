@@ -74,7 +74,7 @@ class Connection:
         self._outbox.put_nowait(None)
         try:
             await asyncio.wait_for(self.writer, 1.0)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
+        except (TimeoutError, asyncio.CancelledError):
             self.writer.cancel()
 
 

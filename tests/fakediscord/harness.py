@@ -183,7 +183,7 @@ class FakeDiscord:
             await bot.close()
             try:
                 await asyncio.wait_for(task, 10.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 task.cancel()
 
     async def wait_until_ready(self, bot: discord.Client, *, timeout: float = 10.0,
@@ -372,8 +372,9 @@ class FakeDiscord:
             if INSTALL_TYPES[install] not in (command.get("integration_types") or (0,)):
                 continue
             return command, guild_scoped
+        synced = [(c.get("contexts"), c.get("integration_types")) for c, _ in found]
         raise LookupError(f"Discord's client does not offer {name!r} in a {CONTEXT_NAMES[context]} context to a "
-                          f"{install} install; synced as {[(c.get('contexts'), c.get('integration_types')) for c, _ in found]}")
+                          f"{install} install; synced as {synced}")
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: FakeUser | None = None,
                     channel: FakeChannel | None = None, member_permissions: int | discord.Permissions | None = None,

@@ -55,7 +55,7 @@ def snowflake() -> int:
 
 
 def iso_now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat()
+    return datetime.datetime.now(datetime.UTC).isoformat()
 
 
 def permission_value(permissions: int | discord.Permissions | None) -> int | None:

@@ -7,6 +7,7 @@ ping?" or "would Discord have rejected this embed?" instead of re-deriving Disco
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import re
 import time
@@ -461,7 +462,5 @@ class Changes:
                 raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}")
             waiter = loop.create_future()
             self._waiters.append(waiter)
-            try:
+            with contextlib.suppress(TimeoutError):  # woken or polled: look again either way
                 await asyncio.wait_for(waiter, min(remaining, self.poll))
-            except asyncio.TimeoutError:
-                pass
