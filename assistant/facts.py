@@ -27,12 +27,15 @@ from assistant.knowledge import (
     MaterialSeries,
     Weapon,
 )
+from rapidfuzz.distance import OSA
+
 from assistant.tokenizer import Piece, pieces, tokenize
 
 FACTS_MARKER = "<facts>"
 NONE_MARKER = "<none>"
 MAX_SOURCE_TOKENS = 256
-MAX_SENTENCE_WORDS = 40
+_MARKER = re.compile(r"<[a-z_]+>")
+MAX_SENTENCE_WORDS = 28
 MAX_LIST = 8
 
 # Question words that point at a long text. Players' shorthand included ("e", "q", "ult", "c2").
@@ -43,28 +46,43 @@ _PASSIVE_WORDS = {"passive", "passives", "a1", "a4"}
 _ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent"}
 _CONSTELLATION_RE = re.compile(r"^c([1-6])$")
 _CONSTELLATION_WORDS = {"constellation", "constellations", "cons", "con"}
-_CORE_FIELDS = {"name", "element", "weapon", "region", "rarity"}
+_ALWAYS = {"name", "title"}
 _MATERIAL_WORDS = {"material", "materials", "mats", "mat", "ascension", "ascend", "farm", "need", "needs"}
-_BOOK_WORDS = {"book", "books", "talent", "talents", "domain", "days", "day", "farm", "open", "when"}
+_BOOK_WORDS = {"book", "books", "talent", "talents", "domain", "days", "farm", "open", "when", "schedule"}
 # The words that point at a short fact, for questions about several entities at once.
 _FIELD_WORDS: dict[str, set[str]] = {
-    "title": {"title", "titles", "called", "epithet"},
-    "birthday": {"birthday", "bday", "born", "birth", "birthdays"},
+    "element": {"element", "elements", "vision", "visions", "elemental", "elem", "same", "type"}
+    | {e.lower() for e in ELEMENTS},
+    "weapon": {"weapon", "weapons", "wield", "wields", "use", "uses", "using", "same", "type", "fight", "fights"}
+    | {w.lower() for w in WEAPON_TYPES} | {w.lower() + "s" for w in WEAPON_TYPES},
+    "region": {"region", "from", "nation", "hometown", "country", "home", "same", "live", "lives", "come", "comes",
+               "homeland"}
+    | {r.lower() for r in REGIONS},
+    "rarity": {"rarity", "star", "stars", "rated", "rating", "5", "4"},
+    "birthday": {"birthday", "bday", "born", "birth", "birthdays", "b"},
     "constellation": _CONSTELLATION_WORDS,
-    "affiliation": {"affiliation", "affiliated", "organization", "faction", "group", "work", "works"},
+    "affiliation": {"affiliation", "affiliated", "organization", "faction", "group", "work", "works", "serve", "serves"},
     "ascension stat": {"stat", "stats", "substat", "ascension", "ascend", "bonus"},
     "voice actor": {"voice", "va", "voiced", "actor", "actress", "dub", "cv"},
     "talent book": _BOOK_WORDS,
     "book days": _BOOK_WORDS,
     "book domain": _BOOK_WORDS,
     "boss drop": _MATERIAL_WORDS | {"boss", "drop", "drops"},
-    "local specialty": _MATERIAL_WORDS | {"specialty", "speciality", "local", "plant", "flower"},
+    "local specialty": _MATERIAL_WORDS | {"specialty", "speciality", "local", "plant", "flower", "collect"},
     "weekly boss drop": {"weekly", "boss", "drop", "drops"},
     "normal attack": _NORMAL_WORDS,
-    "skill": _SKILL_WORDS,
-    "burst": _BURST_WORDS,
+    "skill": _SKILL_WORDS | _ABILITY_WORDS,
+    "burst": _BURST_WORDS | _ABILITY_WORDS,
     "passives": _PASSIVE_WORDS | _ABILITY_WORDS,
 }
+
+
+_KEYWORDS = frozenset(
+    word
+    for group in (*_FIELD_WORDS.values(), _SKILL_WORDS, _BURST_WORDS, _NORMAL_WORDS, _PASSIVE_WORDS, _ABILITY_WORDS)
+    for word in group
+    if len(word) >= 4
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +118,27 @@ def _rarity(value: int | None) -> str | None:
     return None if value is None else f"{value}-star"
 
 
+def question_words(question: str) -> set[str]:
+    """The question's words, plus the keyword each misspelt one is a slip of ("burrst" -> "burst").
+
+    Players misspell the words that point at a fact as often as names; one edit (a transposition
+    counts as one) is forgiven in words of four letters or more; the first letter must match.
+    """
+    words = set(tokenize(question))
+    for word in list(words):
+        if len(word) >= 4 and word not in _KEYWORDS:
+            words.update(k for k in _KEYWORDS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
+    return words
+
+
 def _asks(words: set[str], vocabulary: Iterable[str]) -> bool:
     return any(word in words for word in vocabulary)
+
+
+def _names(words: set[str], name: str) -> bool:
+    """Whether the question names `name`: most of its longer words appear in it."""
+    significant = [word for word in tokenize(name) if len(word) > 3]
+    return bool(significant) and sum(word in words for word in significant) * 3 >= len(significant) * 2
 
 
 class FactSerializer:
@@ -113,24 +150,24 @@ class FactSerializer:
 
     def source(self, question: str, entity_keys: Sequence[str]) -> Source:
         """The question, the facts marker, then the facts of each entity (or a list, or <none>)."""
-        words = set(tokenize(question))
-        compact = len(entity_keys) > 1
-        blocks = [self.entity_facts(key, words, compact) for key in entity_keys]
+        words = question_words(question)
+        blocks = [self.entity_facts(key, words) for key in entity_keys]
         blocks = [block for block in blocks if block]
         if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
             blocks.append(self._comparison(entity_keys))
         if not blocks:
             listing = self._listing(words)
             blocks = [listing] if listing else [NONE_MARKER]
-        question_pieces = pieces(question)
+        # A marker typed by the asker ("<facts>") must not pass for one of ours.
+        question_pieces = [piece for piece in pieces(question) if not _MARKER.fullmatch(piece.key)]
         facts = pieces(f"{FACTS_MARKER} " + " ".join(blocks))
         budget = MAX_SOURCE_TOKENS - len(facts)
         return Source(tuple([*question_pieces[: max(budget, 16)], *facts][:MAX_SOURCE_TOKENS]), tuple(entity_keys))
 
-    def entity_facts(self, key: str, words: set[str], compact: bool = False) -> str:
+    def entity_facts(self, key: str, words: set[str]) -> str:
         kind, _, record_id = key.partition(":")
         if kind == "character" and (character := self.knowledge.character(record_id)):
-            return self._character(character, words, compact)
+            return self._character(character, words)
         if kind == "weapon" and (weapon := self.knowledge.weapon(record_id)):
             return self._weapon(weapon)
         if kind == "artifact_set" and (artifact := self.knowledge.artifact_set(record_id)):
@@ -141,9 +178,9 @@ class FactSerializer:
                 return self._series_facts(series)
         return ""
 
-    def _character(self, c: Character, words: set[str], compact: bool) -> str:
-        """All short facts; with several entities (`compact`) the core ones plus those the question
-        points at, so two characters' facts fit the budget."""
+    def _character(self, c: Character, words: set[str]) -> str:
+        """The name and title, then the short facts the question points at (all of them when it
+        points at none the serialiser knows: an unusual wording still finds its fact)."""
         book = self._series.get(c.talent_book or "")
         normal, skill, burst = (c.talent(kind) for kind in (NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST))
         fields = [
@@ -169,10 +206,9 @@ class FactSerializer:
             ("burst", burst.name if burst else None),
             ("passives", join_names([p.name for p in c.passives])),
         ]
+        pointed = {label for label, _ in fields if _asks(words, _FIELD_WORDS.get(label, ()))}
         parts = ["<character>"] + [
-            _field(label, value)
-            for label, value in fields
-            if not compact or label in _CORE_FIELDS or _asks(words, _FIELD_WORDS.get(label, ()))
+            _field(label, value) for label, value in fields if not pointed or label in pointed | _ALWAYS
         ]
         abilities = _asks(words, _ABILITY_WORDS)
         if normal and _asks(words, _NORMAL_WORDS) and not abilities:
@@ -181,8 +217,9 @@ class FactSerializer:
             parts.append(_field("skill effect", first_sentence(skill.description)))
         if burst and _asks(words, _BURST_WORDS) and not abilities:
             parts.append(_field("burst effect", first_sentence(burst.description)))
-        if _asks(words, _PASSIVE_WORDS) and not abilities:
-            parts += [_field(f"{p.name} effect", first_sentence(p.description)) for p in c.passives]
+        for passive in c.passives:
+            if (_asks(words, _PASSIVE_WORDS) and not abilities) or _names(words, passive.name):
+                parts.append(_field(f"{passive.name} effect", first_sentence(passive.description)))
         levels = {int(m.group(1)) for word in words if (m := _CONSTELLATION_RE.match(word))}
         if levels or _asks(words, _CONSTELLATION_WORDS):
             for constellation in c.constellations:
@@ -204,6 +241,7 @@ class FactSerializer:
             _field("passive effect", first_sentence(w.passive_description) if w.passive_description else None),
             _field("ascension material", w.ascension_material),
             _field("material days", join_names(material.days) if material else None),
+            _field("material domain", material.domain if material else None),
         ]
         return " ".join(part for part in parts if part)
 

@@ -27,9 +27,10 @@ SPECIAL_TOKENS = ("<PAD>", "<UNK>", "<SOS>", "<EOS>")
 # "Hu Tao's" shares the tokens of "Hu Tao"; markers like "<facts>" are one token; any other
 # non-space character is one token.
 _TOKEN_RE = re.compile(r"<[a-z_]+>|\d+(?:[.,]\d+)*%?|'s\b|\w+|[^\w\s]")
-_NO_SPACE_BEFORE = {".", ",", "!", "?", ";", ":", ")", "]", "'s", "%", "…", "'"}
+_NO_SPACE_BEFORE = {".", ",", "!", "?", ";", ":", ")", "]", "'s", "%", "…"}
 _NO_SPACE_AFTER = {"(", "[", "#", "+"}
-_GLUE = {"/", "-"}
+# Joined on both sides when generated: "don't", "0.12%/0.15%", "mid-air" (copied words keep the source's spacing).
+_GLUE = {"'", "/", "-"}
 _SENTENCE_END = {".", "!", "?"}
 
 

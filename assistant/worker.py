@@ -249,16 +249,16 @@ class InferenceWorker:
             if observe is not None:
                 observe(len(batch))
             self.generate_calls += 1
-            texts = assistant.answer_batch([request.question for request in batch])
+            replies = assistant.reply_batch([request.question for request in batch])
         except Exception as error:  # every caller in the batch gets the error; the thread lives on
             log.exception("batched generate failed for %d questions", len(batch))
             for request in batch:
                 self._deliver(request, error=error)
             return
         done = time.perf_counter()
-        for request, text in zip(batch, texts):
+        for request, reply in zip(batch, replies):
             latency = (done - request.enqueued) * 1000
-            self._deliver(request, Answer(text, assistant.version, latency))
+            self._deliver(request, Answer(reply.text, assistant.version, latency, reply.entities))
 
     @staticmethod
     def _deliver(request: _Request, value: Answer | None = None, error: BaseException | None = None) -> None:

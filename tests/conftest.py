@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,46 +13,64 @@ import torch
 torch.set_num_threads(1)
 
 if TYPE_CHECKING:
+    from training.examples import Example
     from training.train import TrainConfig
 
 
-# Three facts asked a few ways, an unknown entity, and a greeting: enough for a 32-unit model to
-# learn in a few seconds, so tests can assert on real answers.
-TINY_FACTS = [
-    ("hu tao", "Hu Tao's element is Pyro.", "pyro", ["hydro", "cryo"]),
-    ("diluc", "Diluc's element is Pyro.", "pyro", ["hydro", "cryo"]),
-    ("xingqiu", "Xingqiu's element is Hydro.", "hydro", ["pyro", "cryo"]),
-    ("ayaka", "Ayaka's element is Cryo.", "cryo", ["pyro", "hydro"]),
-]
+# Element questions about a dozen characters asked a few ways, made-up names and a greeting: enough
+# for a 32-unit model to learn in seconds to read an element from the facts and copy the name, so
+# tests can assert on real answers. Chongyun and Yelan are held out: the test split asks about
+# them, and the model has never seen their names.
+TRAIN_CHARACTERS = ["furina", "diluc", "xingqiu", "ganyu", "bennett", "keqing", "fischl", "sucrose", "albedo",
+                    "mona", "noelle", "razor", "xiangling", "beidou", "venti", "zhongli"]
+HELD_OUT_CHARACTERS = {"validation": ["eula"], "test": ["chongyun", "yelan"]}
 TRAIN_TEMPLATES = ["what element is {}", "{} element", "what is {}'s vision", "{} vision?"]
-HELD_OUT_TEMPLATES = ["which element does {} have", "element of {}"]
+HELD_OUT_TEMPLATES = {"validation": "element of {}", "test": "which element does {} have"}
+MADE_UP = {"train": ["blorp", "zanthu", "quib", "vrell", "oskarn", "plimbo"], "validation": ["mexa"], "test": ["trodd"]}
 UNKNOWN = "Sorry, I don't have information about that."
+GREETING = "Hi! I'm Katheryne. Ask me about Genshin Impact characters, weapons and artifacts."
 
 
-def tiny_rows() -> list[tuple[str, str, str, dict]]:
-    rows = []
-    for name, answer, expected, forbidden in TINY_FACTS:
-        check = {"kind": "fact", "fact": f"{name}:element", "expected": [expected], "forbidden": forbidden}
-        for index, template in enumerate(TRAIN_TEMPLATES):
-            rows.append((template.format(name), answer, "train", {**check, "template": f"element-{index}"}))
-        for split, template in zip(("validation", "test"), HELD_OUT_TEMPLATES):
-            rows.append((template.format(name), answer, split, {**check, "template": f"held-{split}"}))
-    for split, names in (("train", ["blorp", "zanthu", "quib"]), ("validation", ["mexa"]), ("test", ["trodd"])):
-        for name in names:
-            unknown = {"kind": "unknown", "fact": f"unknown:{name}", "template": "unknown", "expected": [], "forbidden": []}
-            rows.append((f"what element is {name}", UNKNOWN, split, unknown))
-    for question in ("hello", "hi katheryne"):
-        rows.append((question, "Hello, traveler! Ask me about Genshin Impact.", "train",
-                     {"kind": "smalltalk", "fact": "greeting", "template": "greeting", "expected": [], "forbidden": []}))
-    return rows
+def tiny_examples() -> list["Example"]:
+    from assistant.knowledge import ELEMENTS, load_knowledge
+    from training.examples import Example
+
+    knowledge = load_knowledge()
+    examples = []
+
+    def element_question(character_id: str, template: str, split: str, held_out: bool) -> Example:
+        character = knowledge.character(character_id)
+        assert character is not None and character.element is not None
+        return Example(
+            question=template.format(character.name.lower()), answer=f"{character.name} is a {character.element} character.",
+            split=split, kind="element", entities=(f"character:{character.id}",), held_out=held_out,
+            expected=(character.element,), forbidden=tuple(e for e in ELEMENTS if e != character.element),
+            category="fact", template=template,
+        )
+
+    for name in TRAIN_CHARACTERS:
+        examples += [element_question(name, template, "train", False) for template in TRAIN_TEMPLATES]
+    for split, template in HELD_OUT_TEMPLATES.items():
+        examples += [element_question(name, template, split, False) for name in TRAIN_CHARACTERS[:4]]
+        examples += [element_question(name, template, split, True) for name in HELD_OUT_CHARACTERS[split]]
+    for split, names in MADE_UP.items():
+        examples += [
+            Example(question=f"what element is {name}", answer=UNKNOWN, split=split, kind="made_up", entities=(),
+                    held_out=False, expected=(), forbidden=(), category="unknown", template="made_up")
+            for name in names
+        ]
+    examples += [
+        Example(question=question, answer=GREETING, split="train", kind="greeting", entities=(), held_out=False,
+                expected=(), forbidden=(), category="smalltalk", template="greeting")
+        for question in ("hello", "hi katheryne", "hey there", "hello katheryne", "hi")
+    ]
+    return examples
 
 
 def write_tiny_data(path: Path) -> Path:
-    rows = tiny_rows()
-    path.write_text(json.dumps({
-        "queries": [r[0] for r in rows], "responses": [r[1] for r in rows],
-        "splits": [r[2] for r in rows], "checks": [r[3] for r in rows],
-    }), encoding="utf-8")
+    from training.examples import write_examples
+
+    write_examples(path, tiny_examples(), {"seed": 0})
     return path
 
 
@@ -63,7 +80,7 @@ def tiny_config(directory: Path, **overrides: object) -> "TrainConfig":
     options: dict = dict(
         data=write_tiny_data(directory / "training_data.json"), output=directory / "assistant_best.pt",
         epochs=30, batch_size=4, lr=0.02, embedding_dim=32, hidden_dim=32, dropout=0.0, patience=1000,
-        device="cpu", eval_batch_size=32,
+        device="cpu", eval_batch_size=32, select="loss",
     )
     options.update(overrides)
     return TrainConfig(**options)  # type: ignore[arg-type]

@@ -15,9 +15,8 @@ import torch
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
 from assistant.progress import ProgressEvent, StepProgress
-from assistant.tokenizer import UNK
-from conftest import tiny_config
-from training.train import cosine_schedule, load_splits, prepare_model, train, vocabulary_texts
+from conftest import UNKNOWN, tiny_config
+from training.train import cosine_schedule, train
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_KEYS = {"epoch", "model_state_dict", "loss"}
@@ -35,9 +34,23 @@ def test_training_lowers_the_loss_and_learns_the_answers(tiny_checkpoint):
     history = meta["history"]
     assert history[-1]["train_loss"] < history[0]["train_loss"] / 5
     assistant = Assistant.load(tiny_checkpoint, device="cpu")
-    assert assistant.answer("what element is xingqiu") == "Xingqiu's element is Hydro."
-    assert meta["metrics"]["test"]["fact_accuracy"] == 1.0
-    assert meta["metrics"]["test"]["unknown_accuracy"] == 1.0
+    assert assistant.answer("what element is xingqiu") == "Xingqiu is a Hydro character."
+    assert assistant.answer("what element is trodd") == UNKNOWN
+    assert meta["metrics"]["test"]["fact_accuracy"] >= 0.8
+
+
+def test_a_name_never_seen_in_training_is_copied_from_the_facts(tiny_checkpoint):
+    assistant = Assistant.load(tiny_checkpoint, device="cpu")
+    assert "chongyun" not in assistant.vocab.stoi and "yelan" not in assistant.vocab.stoi
+    assert assistant.answer("what element is chongyun") == "Chongyun is a Cryo character."
+    reply = assistant.reply_batch(["yelan element"])[0]
+    assert reply.text == "Yelan is a Hydro character." and reply.entities == ("character:yelan",)
+
+
+def test_names_only_one_entity_has_stay_out_of_the_vocabulary(tiny_checkpoint):
+    vocab = load_checkpoint(tiny_checkpoint).vocab
+    assert {"furina", "diluc", "xingqiu"}.isdisjoint(vocab.stoi)  # copied, never generated
+    assert {"element", "character", "hydro", "pyro"} <= set(vocab.stoi)  # shared by many entities
 
 
 def test_checkpoint_is_self_contained_with_the_seed_keys(tiny_checkpoint):
@@ -45,7 +58,7 @@ def test_checkpoint_is_self_contained_with_the_seed_keys(tiny_checkpoint):
     assert SEED_KEYS | RECORD_KEYS <= payload.keys()
     assert payload["vocab"]["tokens"][:4] == ["<PAD>", "<UNK>", "<SOS>", "<EOS>"]
     assert payload["model_args"] == {"vocab_size": len(payload["vocab"]["tokens"]), "embedding_dim": 32,
-                                     "hidden_dim": 32, "dropout": 0.0}
+                                     "hidden_dim": 32, "dropout": 0.0, "copy": True}
     assert tiny_checkpoint.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -66,58 +79,25 @@ def test_a_crash_while_saving_keeps_the_previous_checkpoint(tiny_checkpoint, tmp
     assert [p.name for p in tmp_path.iterdir()] == ["model.pt"]
 
 
-def test_warm_start_grows_the_vocabulary_and_keeps_old_words(tiny_checkpoint, tmp_path):
-    from training.train import train
-
+def test_warm_start_continues_from_the_checkpoint_with_extra_pairs(tiny_checkpoint, tmp_path):
     extra = tmp_path / "extra.jsonl"
-    extra.write_text("\n".join(json.dumps({"question": f"{q} nahida", "answer": "Nahida's element is Dendro."})
-                               for q in ("what element is", "element of", "vision of", "element", "what is the vision of", "which element is")) + "\nnot json\n")
-    config = tiny_config(tmp_path, output=tmp_path / "warm.pt", warm_start=tiny_checkpoint, extra_data=extra, epochs=30)
-    # Validation asks about the new name too, so the kept epoch is one that has learned it.
-    payload = json.loads(config.data.read_text(encoding="utf-8"))
-    for key, value in (("queries", "nahida vision"), ("responses", "Nahida's element is Dendro."),
-                       ("splits", "validation"), ("checks", {"kind": "extra", "fact": "extra", "template": "extra"})):
-        payload[key].append(value)
-    config.data.write_text(json.dumps(payload), encoding="utf-8")
+    corrected = "Furina is a Hydro character. Her vision is the one of Fontaine's Archon."
+    extra.write_text(json.dumps({"question": "furina vision?", "answer": corrected}) + "\nnot json\n", encoding="utf-8")
+    config = tiny_config(tmp_path, output=tmp_path / "warm.pt", warm_start=tiny_checkpoint, extra_data=extra, epochs=3)
     before = load_checkpoint(tiny_checkpoint)
     result = train(config)
     after = load_checkpoint(result.checkpoint)
-    assert {"nahida", "dendro"} <= set(after.vocab.itos) - set(before.vocab.itos)
-    assert after.vocab.itos[: len(before.vocab)] == before.vocab.itos
-    assert Assistant(after.model, after.vocab).answer("what element is nahida") == "Nahida's element is Dendro."
+    assert after.vocab.itos == before.vocab.itos
     assert result.baseline is not None and after.meta["metrics"]["baseline_test"]["pairs"] == result.test.pairs
-    # Growing the vocabulary changed no answer: the starting point scores what the old model scored.
+    # The starting point scores what the old model scored: a warm start begins where training ended.
     for key in ("exact_match", "fact_accuracy", "unknown_accuracy"):
         assert result.baseline.to_dict()[key] == before.meta["metrics"]["test"][key]
-
-
-def test_growing_the_vocabulary_changes_no_answer(tiny_checkpoint):
-    loaded = load_checkpoint(tiny_checkpoint)
-    questions = ["what element is hu tao", "diluc vision", "hello", "what element is blorp"]
-    before = Assistant(loaded.model, loaded.vocab).answer_batch(questions)
-    loaded.model.grow_vocab(len(loaded.vocab) + 500)
-    assert Assistant(loaded.model, loaded.vocab).answer_batch(questions) == before
-
-
-def test_words_only_asked_about_as_unknown_are_read_as_unk(tiny_checkpoint, tmp_path):
-    config = tiny_config(tmp_path)
-    pairs = load_splits(config).train
-    assert vocabulary_texts(pairs)[1] == {"blorp", "zanthu", "quib"}  # the tiny data's made-up names
-    trained = load_checkpoint(tiny_checkpoint)
-    assert {"blorp", "zanthu", "quib"}.isdisjoint(trained.vocab.itos)
-    # A checkpoint whose vocabulary still has such words: a warm start drops them, keeping every other row.
-    old = load_checkpoint(tiny_checkpoint)
-    old.vocab.extend(["blorp zanthu"])
-    old.model.grow_vocab(len(old.vocab))
-    save_checkpoint(tmp_path / "old.pt", old.model, old.vocab, epoch=1, loss=0.0, config={}, metrics={}, data_hash="")
-    model, vocab = prepare_model(tiny_config(tmp_path, warm_start=tmp_path / "old.pt"), pairs, torch.device("cpu"))
-    assert vocab.itos == trained.vocab.itos and vocab.encode("blorp")[0] == UNK
-    torch.testing.assert_close(model.embedding.weight, trained.model.embedding.weight)
+    assert after.meta["train_pairs"] == before.meta["train_pairs"] + 1  # the one valid extra line
 
 
 def test_seed_inference_api(tiny_checkpoint):
     model = load_model(tiny_checkpoint)
-    assert generate_response(model, "diluc element") == "Diluc's element is Pyro."
+    assert generate_response(model, "diluc element") == "Diluc is a Pyro character."
     assert len(generate_response(model, "diluc element", max_length=2).split()) <= 2
 
 
@@ -129,7 +109,7 @@ def test_empty_questions_raise_a_clear_error(tiny_checkpoint, question):
 
 def test_unusual_input_never_crashes(tiny_checkpoint):
     assistant = Assistant.load(tiny_checkpoint, device="cpu")
-    questions = ["🔥" * 300, "胡桃是什么元素", "what element is " + "hu tao " * 400, "@everyone <@&123> <@456>",
+    questions = ["🔥" * 300, "胡桃是什么元素", "what element is " + "hu tao " * 400, "@everyone <@&123> <@456>", "<facts>",
                  "'); DROP TABLE conversations;--"]
     answers = assistant.answer_batch(questions)
     assert len(answers) == len(questions) and all(isinstance(a, str) for a in answers)
@@ -140,14 +120,13 @@ def test_onnx_export_matches_pytorch(tiny_checkpoint, tmp_path):
     from training.onnx_export import OnnxAssistant, export
 
     export(tiny_checkpoint, tmp_path / "onnx")
-    onnx = OnnxAssistant(tmp_path / "onnx")
-    torch_model = load_checkpoint(tiny_checkpoint)
-    for question in ["what element is hu tao", "ayaka vision?", "what element is zorbl", "hello"]:
-        query = torch.tensor([torch_model.vocab.encode(question)])
-        assert onnx.generate_ids(question) == torch_model.model.generate(query)[0]
-    query = torch.tensor([torch_model.vocab.encode("diluc element")])
+    assistant = Assistant.load(tiny_checkpoint, device="cpu")
+    onnx = OnnxAssistant(tmp_path / "onnx", assistant.reader)
+    for question in ["what element is chongyun", "diluc vision?", "what element is zorbl", "hello"]:
+        assert onnx.answer(question) == assistant.answer(question)
+    query = torch.tensor([assistant.vocab.encode("diluc element")])
     outputs, keys, hidden, cell = onnx.encoder.run(None, {"query": query.numpy()})
-    encoded = torch_model.model.encode(query)
+    encoded = assistant.model.encode(query)
     torch.testing.assert_close(torch.from_numpy(outputs), encoded.outputs, atol=1e-5, rtol=1e-4)
     torch.testing.assert_close(torch.from_numpy(keys), encoded.keys, atol=1e-5, rtol=1e-4)
 
@@ -157,7 +136,7 @@ def test_int8_quantized_model_still_answers(tiny_checkpoint):
 
     loaded = load_checkpoint(tiny_checkpoint)
     quantized = Assistant(quantize_dynamic(loaded.model), loaded.vocab)
-    assert "Pyro" in quantized.answer("what element is hu tao")
+    assert quantized.answer("what element is diluc") == "Diluc is a Pyro character."
 
 
 def test_training_cli_trains_and_reports_test_metrics(tmp_path):
@@ -216,11 +195,11 @@ def test_training_cli_rejects_a_missing_extra_file(tmp_path):
 
 
 def test_assistant_cli_answers_an_argument_and_stdin_lines(tiny_checkpoint):
-    single = run("-m", "assistant", "--model", str(tiny_checkpoint), "What element is Hu Tao?")
-    assert single.returncode == 0 and single.stdout.strip() == "Hu Tao's element is Pyro."
-    piped = run("-m", "assistant", "--model", str(tiny_checkpoint), stdin="diluc element\n\nayaka vision?\n")
+    single = run("-m", "assistant", "--model", str(tiny_checkpoint), "What element is Yelan?")
+    assert single.returncode == 0 and single.stdout.strip() == "Yelan is a Hydro character."
+    piped = run("-m", "assistant", "--model", str(tiny_checkpoint), stdin="diluc element\n\nganyu vision?\n")
     assert piped.returncode == 0
-    assert piped.stdout.splitlines() == ["Diluc's element is Pyro.", "", "Ayaka's element is Cryo."]
+    assert piped.stdout.splitlines() == ["Diluc is a Pyro character.", "", "Ganyu is a Cryo character."]
 
 
 def test_assistant_cli_explains_a_missing_model(tmp_path):

@@ -87,11 +87,17 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="pairs per optimiser step")
     parser.add_argument("--lr", type=float, default=defaults.lr, help="peak learning rate (Adam, cosine decay)")
     parser.add_argument("--embedding-dim", type=int, default=defaults.embedding_dim, help="word embedding size")
-    parser.add_argument("--hidden-dim", type=int, default=defaults.hidden_dim, help="encoder/decoder GRU size")
+    parser.add_argument("--hidden-dim", type=int, default=defaults.hidden_dim, help="encoder LSTM size (the decoder has twice as many units)")
     parser.add_argument(
         "--max-length", type=int, default=defaults.max_length, help="longest question and answer, in tokens"
     )
     parser.add_argument("--dropout", type=float, default=defaults.dropout, help="dropout probability")
+    parser.add_argument(
+        "--no-copy",
+        dest="copy",
+        action="store_false",
+        help="build the seed model without the copy gate (answers can then only use words it learned)",
+    )
     parser.add_argument(
         "--accumulation-steps",
         type=int,
@@ -128,7 +134,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         "--warm-start",
         type=Path,
         default=defaults.warm_start,
-        help="continue from this checkpoint (new words are added)",
+        help="continue from this checkpoint (its vocabulary is kept; other words are read as unknown and copied)",
     )
     parser.add_argument("--profile", action="store_true", help="print a torch.profiler table for a few steps")
     parser.add_argument("--progress-json", action="store_true", help="print progress as JSON lines on stdout")
@@ -183,13 +189,16 @@ def add_evaluate_command(commands: Commands) -> None:
 
 
 def evaluate_command(options: argparse.Namespace) -> int:
+    from assistant.inference import Reader
+    from assistant.knowledge import load_knowledge
+    from training.evaluate import describe
+    from training.examples import read_examples
     from training.quantize import compare_quantized
-    from training.train import TrainConfig, load_splits
 
-    splits = load_splits(TrainConfig(data=options.data))
-    pairs = getattr(splits, options.split)
-    for name, metrics, seconds in compare_quantized(options.model, pairs, include_int8=options.quantize):
-        print(f"{name}: {metrics.summary()}, {seconds * 1000:.1f} ms per question ({metrics.pairs} pairs)")
+    examples = [example for example in read_examples(options.data)[0] if example.split == options.split]
+    reader = Reader(load_knowledge())
+    for name, scores, seconds in compare_quantized(options.model, examples, reader, include_int8=options.quantize):
+        print(f"{name}: {describe(scores)}, {seconds * 1000:.1f} ms per question ({len(examples)} questions)")
     return 0
 
 

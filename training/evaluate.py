@@ -1,20 +1,27 @@
-"""Scoring a model on held-out pairs: loss and token accuracy (teacher forced), and on its own
-generated answers exact match, fact accuracy and how often it admits not knowing."""
+"""Scoring a model: loss and token accuracy (teacher forced), and, on its own answers to the
+questions end to end (linking, facts, reading), accuracy per category and kind.
+
+Fact accuracy counts answers that state every expected value and no forbidden one; unknown accuracy
+counts admissions for made-up names and missing data; "no fact" counts off-topic, smalltalk and
+odd input answered without asserting any game fact.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 
 import torch
-from torch import nn
 from torch.utils.data import DataLoader
 
-from assistant.inference import Assistant
+from assistant.inference import Assistant, Reader
+from assistant.knowledge import Knowledge
 from assistant.model import GenshinAssistant
 from assistant.tokenizer import PAD, Vocab, normalize
-from training.batching import BucketBatchSampler, PairDataset, collate
-from training.data import Pair, is_fact_correct, is_unknown_reply
+from training.batching import Batch
+from training.examples import Example
+from training.grading import grade
 
 
 @dataclass(frozen=True)
@@ -27,73 +34,109 @@ class Metrics:
     pairs: int
     fact_pairs: int
     unknown_pairs: int
+    held_out_accuracy: float = 0.0
+    """Fact accuracy on questions about entities that never appear in training."""
+    no_fact_accuracy: float = 0.0
+    """Share of off-topic and smalltalk input answered without asserting a game fact."""
+    by_kind: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
     def summary(self) -> str:
-        return (
-            f"fact accuracy {self.fact_accuracy:.1%}, unknown questions admitted {self.unknown_accuracy:.1%}, "
-            f"exact match {self.exact_match:.1%}, token accuracy {self.token_accuracy:.1%}, loss {self.loss:.3f}"
-        )
+        return f"{describe(self.to_dict())}, token accuracy {self.token_accuracy:.1%}, loss {self.loss:.3f}"
+
+    @property
+    def worst_kind(self) -> tuple[str, float] | None:
+        return min(self.by_kind.items(), key=lambda item: item[1]) if self.by_kind else None
 
 
-def teacher_forced(
-    model: GenshinAssistant, loader: DataLoader, device: torch.device, amp: bool = False
-) -> tuple[float, float]:
+def teacher_forced(model: GenshinAssistant, loader: DataLoader[Batch], device: torch.device) -> tuple[float, float]:
     """Mean per-token loss and token accuracy with the reference answer fed in."""
-    criterion = nn.CrossEntropyLoss(ignore_index=PAD, reduction="sum")
     model.eval()
     total_loss, correct, tokens = 0.0, 0, 0
-    with torch.inference_mode(), torch.autocast(device.type, dtype=torch.float16, enabled=amp):
-        for queries, responses in loader:
-            queries, responses = queries.to(device), responses.to(device)
-            logits = model(queries, responses)
+    with torch.inference_mode():
+        for batch in loader:
+            responses = batch.responses.to(device)
+            log_probs = model(batch.queries.to(device), responses, batch.source_ids.to(device), batch.oov_count)
             targets = responses[:, 1:]
-            total_loss += criterion(logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1)).item()
+            total_loss += torch.nn.functional.nll_loss(
+                log_probs.reshape(-1, log_probs.size(-1)), targets.reshape(-1), ignore_index=PAD, reduction="sum"
+            ).item()
             real = targets != PAD
-            correct += ((logits.argmax(-1) == targets) & real).sum().item()
-            tokens += real.sum().item()
+            correct += int(((log_probs.argmax(-1) == targets) & real).sum())
+            tokens += int(real.sum())
     return total_loss / max(tokens, 1), correct / max(tokens, 1)
 
 
-def score_answers(pairs: Sequence[Pair], answers: Sequence[str]) -> dict[str, float | int]:
-    """Exact match, fact accuracy and unknown-admission rate of generated answers."""
-    facts = [(p, a) for p, a in zip(pairs, answers) if p.expected]
-    unknowns = [(p, a) for p, a in zip(pairs, answers) if p.kind == "unknown"]
-    exact = sum(normalize(a) == normalize(p.answer) for p, a in zip(pairs, answers))
+def score_answers(examples: Sequence[Example], answers: Sequence[str], knowledge: Knowledge) -> dict[str, object]:
+    """Accuracy by category, for held-out entities and per kind, of generated answers."""
+    graded = [(example, grade(example, answer, knowledge)) for example, answer in zip(examples, answers, strict=True)]
+    facts = [right for example, right in graded if example.category == "fact"]
+    held_out = [right for example, right in graded if example.category == "fact" and example.held_out]
+    unknown = [right for example, right in graded if example.category == "unknown"]
+    no_fact = [right for example, right in graded if example.category in ("smalltalk", "offtopic")]
+    kinds: defaultdict[str, list[bool]] = defaultdict(list)
+    for example, right in graded:
+        kinds[example.kind].append(right)
+    exact = sum(normalize(a) == normalize(e.answer) for e, a in zip(examples, answers))
     return {
-        "exact_match": exact / max(len(pairs), 1),
-        "fact_accuracy": sum(is_fact_correct(p, a) for p, a in facts) / max(len(facts), 1),
-        "unknown_accuracy": sum(is_unknown_reply(a) for _, a in unknowns) / max(len(unknowns), 1),
-        "pairs": len(pairs),
+        "exact_match": exact / max(len(examples), 1),
+        "fact_accuracy": _share(facts),
+        "unknown_accuracy": _share(unknown),
+        "held_out_accuracy": _share(held_out),
+        "no_fact_accuracy": _share(no_fact),
+        "pairs": len(examples),
         "fact_pairs": len(facts),
-        "unknown_pairs": len(unknowns),
+        "unknown_pairs": len(unknown),
+        "by_kind": {kind: _share(rights) for kind, rights in sorted(kinds.items())},
     }
+
+
+def describe(scores: Mapping[str, object]) -> str:
+    """One line of `score_answers`' figures."""
+    return (
+        f"fact accuracy {scores['fact_accuracy']:.1%} (held-out entities {scores['held_out_accuracy']:.1%}), "
+        f"unknown questions admitted {scores['unknown_accuracy']:.1%}, off-topic and small talk without a game "
+        f"fact {scores['no_fact_accuracy']:.1%}, exact match {scores['exact_match']:.1%}"
+    )
+
+
+def _share(values: Sequence[bool]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def answer_all(assistant: Assistant, questions: Sequence[str], batch_size: int = 64) -> list[str]:
+    answers: list[str] = []
+    for start in range(0, len(questions), batch_size):
+        answers.extend(assistant.answer_batch(list(questions[start : start + batch_size])))
+    return answers
+
+
+def generated_scores(
+    model: GenshinAssistant,
+    vocab: Vocab,
+    reader: Reader,
+    examples: Sequence[Example],
+    *,
+    batch_size: int = 64,
+    max_length: int = 64,
+) -> dict[str, object]:
+    """score_answers of the model's own greedy answers, end to end (leaves the model in eval mode)."""
+    assistant = Assistant(model, vocab, reader=reader, max_length=max_length)
+    return score_answers(examples, answer_all(assistant, [e.question for e in examples], batch_size), reader.knowledge)
 
 
 def evaluate(
     model: GenshinAssistant,
     vocab: Vocab,
-    pairs: Sequence[Pair],
+    reader: Reader,
+    examples: Sequence[Example],
+    loader: DataLoader[Batch],
     device: torch.device,
     *,
     batch_size: int = 64,
-    max_length: int = 64,
 ) -> Metrics:
-    dataset = PairDataset([p.question for p in pairs], [p.answer for p in pairs], vocab, max_length)
-    sampler = BucketBatchSampler([len(a) for _, a in dataset.items], batch_size, shuffle=False)
-    loss, token_accuracy = teacher_forced(model, DataLoader(dataset, batch_sampler=sampler, collate_fn=collate), device)
-    scores = generated_scores(model, vocab, pairs, batch_size=batch_size, max_length=max_length)
+    loss, token_accuracy = teacher_forced(model, loader, device)
+    scores = generated_scores(model, vocab, reader, examples, batch_size=batch_size)
     return Metrics(loss=loss, token_accuracy=token_accuracy, **scores)  # type: ignore[arg-type]
-
-
-def generated_scores(
-    model: GenshinAssistant, vocab: Vocab, pairs: Sequence[Pair], *, batch_size: int = 64, max_length: int = 64
-) -> dict[str, float | int]:
-    """score_answers of the model's own greedy answers (leaves the model in eval mode)."""
-    assistant = Assistant(model, vocab, max_length=max_length)
-    answers: list[str] = []
-    for start in range(0, len(pairs), batch_size):
-        answers.extend(assistant.answer_batch([p.question for p in pairs[start : start + batch_size]]))
-    return score_answers(pairs, answers)

@@ -1,8 +1,8 @@
 """ONNX export of what answering needs: an encoder graph and a one-step decoder graph.
 
 Generation is a loop, so it is exported as two graphs and the loop stays in the host program
-(`OnnxAssistant` shows it with onnxruntime). The encoder graph takes one question at a time
-(no padding), which is how an interactive deployment asks.
+(`OnnxAssistant` shows it with onnxruntime). The encoder graph takes one source (question and
+facts) at a time, without padding, which is how an interactive deployment asks.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from assistant.checkpoint import load_checkpoint
+from assistant.inference import Reader
 from assistant.model import Encoded, GenshinAssistant
 from assistant.tokenizer import EOS, SOS, Vocab
 
@@ -35,17 +36,26 @@ class EncoderGraph(nn.Module):
 
 
 class DecoderStepGraph(nn.Module):
+    """One decoder step. Outputs the generation share of the next-token distribution over the
+    vocabulary and the copy share over the source positions; the host adds the copy share onto
+    the source's extended ids (for a model without the copy gate the copy share is all zeros)."""
+
     def __init__(self, model: GenshinAssistant) -> None:
         super().__init__()
         self.model = model
 
     def forward(
         self, token: Tensor, hidden: Tensor, cell: Tensor, outputs: Tensor, keys: Tensor
-    ) -> tuple[Tensor, Tensor, Tensor]:
+    ) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         mask = torch.ones(keys.shape[:2], dtype=torch.bool)
         encoded = Encoded(outputs, keys, mask, (hidden, cell))
-        output, (hidden, cell) = self.model.decode_step(self.model.embedding(token), (hidden, cell), encoded)
-        return self.model.output(output), hidden, cell
+        embedded = self.model.embedding(self.model.known(token))
+        step = self.model.decode_step(embedded, (hidden, cell), encoded)
+        probabilities = torch.softmax(self.model.output(step.output), dim=-1)
+        if not self.model.config.copy:
+            return probabilities, torch.zeros_like(step.attention), step.state[0], step.state[1]
+        generate = torch.sigmoid(self.model.copy_gate(torch.cat([step.context, step.output, embedded], dim=-1)))
+        return probabilities * generate, step.attention * (1 - generate), step.state[0], step.state[1]
 
 
 def export(checkpoint: Path, out_dir: Path) -> list[Path]:
@@ -66,19 +76,21 @@ def export(checkpoint: Path, out_dir: Path) -> list[Path]:
     token = torch.tensor([SOS], dtype=torch.long)
     torch.onnx.export(
         DecoderStepGraph(model), (token, hidden, cell, outputs, keys), decoder_path, dynamo=False, opset_version=OPSET,
-        input_names=["token", "hidden", "cell", "outputs", "keys"], output_names=["logits", "next_hidden", "next_cell"],
+        input_names=["token", "hidden", "cell", "outputs", "keys"],
+        output_names=["generate", "copy", "next_hidden", "next_cell"],
         dynamic_axes={"token": {0: "batch"}, "hidden": {1: "batch"}, "cell": {1: "batch"},
                       "outputs": {0: "batch", 1: "source"}, "keys": {0: "batch", 1: "source"},
-                      "logits": {0: "batch"}, "next_hidden": {1: "batch"}, "next_cell": {1: "batch"}},
+                      "generate": {0: "batch"}, "copy": {0: "batch", 1: "source"},
+                      "next_hidden": {1: "batch"}, "next_cell": {1: "batch"}},
     )
     vocab_path.write_text(json.dumps(loaded.vocab.to_dict(), ensure_ascii=False), encoding="utf-8")
     return [encoder_path, decoder_path, vocab_path]
 
 
 class OnnxAssistant:
-    """Greedy answering with onnxruntime only (no PyTorch needed at run time)."""
+    """Greedy answering with onnxruntime for the model (the reader still links and fetches facts)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, reader: Reader) -> None:
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
@@ -86,17 +98,21 @@ class OnnxAssistant:
         self.encoder = onnxruntime.InferenceSession(str(directory / "encoder.onnx"), options)
         self.decoder = onnxruntime.InferenceSession(str(directory / "decoder_step.onnx"), options)
         self.vocab = Vocab.from_dict(json.loads((directory / "vocab.json").read_text(encoding="utf-8")))
+        self.reader = reader
 
     def generate_ids(self, question: str, max_length: int = 64) -> list[int]:
-        query = np.array([self.vocab.encode(question, max_length)], dtype=np.int64)
-        outputs, keys, hidden, cell = self.encoder.run(None, {"query": query})
+        source = self.reader.source(question)
+        ids, extended, oovs = self.vocab.encode_source(source.pieces)
+        outputs, keys, hidden, cell = self.encoder.run(None, {"query": np.array([ids], dtype=np.int64)})
         token = np.array([SOS], dtype=np.int64)
         generated: list[int] = []
         for _ in range(max_length):
-            logits, hidden, cell = self.decoder.run(
+            generate, copy, hidden, cell = self.decoder.run(
                 None, {"token": token, "hidden": hidden, "cell": cell, "outputs": outputs, "keys": keys}
             )
-            next_id = int(logits[0].argmax())
+            distribution = np.concatenate([generate[0], np.zeros(len(oovs), dtype=generate.dtype)])
+            np.add.at(distribution, np.array(extended), copy[0])
+            next_id = int(distribution.argmax())
             if next_id == EOS:
                 break
             generated.append(next_id)
@@ -104,4 +120,6 @@ class OnnxAssistant:
         return generated
 
     def answer(self, question: str) -> str:
-        return self.vocab.decode(self.generate_ids(question))
+        source = self.reader.source(question)
+        _, _, oovs = self.vocab.encode_source(source.pieces)
+        return self.vocab.decode(self.generate_ids(question), source.pieces, oovs)

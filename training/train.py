@@ -1,4 +1,9 @@
-"""The training loop: data -> vocabulary -> model -> best checkpoint, loss curve and test metrics."""
+"""The training loop: examples -> what the model reads -> vocabulary -> model -> best checkpoint,
+loss curve and test metrics.
+
+Every example goes through the same reader as a user's question (entity linking, then the linked
+entities' facts), so the model trains on what it will read when serving, linker mistakes included.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +26,17 @@ from tqdm import tqdm
 
 from assistant.checkpoint import load_checkpoint, save_checkpoint
 from assistant.device import resolve_device
+from assistant.inference import Reader
+from assistant.knowledge import load_knowledge
 from assistant.model import GenshinAssistant
 from assistant.progress import Done, EpochEnd, Evaluating, ModelScores, ProgressEvent, StepProgress
-from assistant.tokenizer import PAD, Vocab, tokenize
-from training.batching import BucketBatchSampler, PairDataset, collate
-from training.data import Pair, SplitData, build_training_data, load_extra_pairs, read_training_data
+from assistant.tokenizer import PAD, Piece, Vocab
+from training.batching import Batch, BucketBatchSampler, ReadingDataset, collate
 from training.evaluate import Metrics, evaluate, generated_scores, teacher_forced
+from training.examples import Example, build_examples, read_examples, write_examples
+from training.extra import load_extra_examples
 from training.plot import plot_loss_curve
+from training.vocabulary import build_vocab
 
 log = logging.getLogger(__name__)
 
@@ -37,23 +46,25 @@ PROFILE_STEPS = 5
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Every knob of a training run; the defaults are the seed's."""
+    """Every knob of a training run; the defaults train the shipped model (see the README)."""
 
     data: Path = Path("training_data.json")
     output: Path = Path("models/assistant_best.pt")
-    epochs: int = 1
-    batch_size: int = 32
+    epochs: int = 6
+    batch_size: int = 64
     lr: float = 0.002
-    embedding_dim: int = 128
-    hidden_dim: int = 256
+    embedding_dim: int = 96
+    hidden_dim: int = 192
     max_length: int = 64
     dropout: float = 0.1
+    copy: bool = True
+    """Build the pointer-generator gate, so answers copy names and values from the facts."""
     accumulation_steps: int = 1
     patience: int = 3
     max_minutes: float | None = None
     """Time budget: the learning rate decays over it and training stops, mid-epoch if need be, when it is spent."""
     min_lr_ratio: float = 0.05
-    select: str = "loss"
+    select: str = "facts"
     """Which epoch is kept and drives early stopping: "loss" (lowest validation loss) or "facts" (highest
     validation fact accuracy, ties to the lower loss; costs one generation pass over validation per epoch)."""
     device: str = "auto"
@@ -84,58 +95,59 @@ class TrainResult:
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
-def data_fingerprint(pairs: list[Pair]) -> str:
+@dataclass(frozen=True)
+class Splits:
+    """Examples by split, each with what the model reads for it."""
+
+    train: list[Example]
+    validation: list[Example]
+    test: list[Example]
+    sources: dict[str, list[tuple[Piece, ...]]]
+
+
+def data_fingerprint(examples: list[Example]) -> str:
     digest = hashlib.sha256()
-    for pair in pairs:
-        digest.update(f"{pair.question}\t{pair.answer}\n".encode())
+    for example in examples:
+        digest.update(f"{example.question}\t{example.answer}\n".encode())
     return digest.hexdigest()[:16]
 
 
-def load_splits(config: TrainConfig) -> SplitData:
-    """The generated splits (built on first use) with the extra pairs merged into train."""
+def load_splits(config: TrainConfig, reader: Reader) -> Splits:
+    """The generated examples (built on first use) with the extra pairs merged into train, each
+    read by `reader` as a user's question would be."""
     if not config.data.exists():
         log.info("%s not found: generating it from the game data", config.data)
-        build_training_data(config.data, seed=config.seed)
-    splits = read_training_data(config.data)
+        write_examples(config.data, build_examples(reader.knowledge, seed=config.seed), {"seed": config.seed})
+    examples, _ = read_examples(config.data)
+    by_split: dict[str, list[Example]] = {"train": [], "validation": [], "test": []}
+    for example in examples:
+        by_split[example.split].append(example)
     if config.extra_data is not None:
-        extra = load_extra_pairs(config.extra_data)
-        splits = SplitData(train=[*splits.train, *extra], validation=splits.validation, test=splits.test)
-    return splits
+        by_split["train"] += load_extra_examples(config.extra_data, reader)
+    sources = {
+        split: [reader.source(e.question).pieces for e in tqdm(items, desc=f"reading {split}", unit="question",
+                                                               file=sys.stderr, disable=None if not config.progress_json else True)]
+        for split, items in by_split.items()
+    }
+    return Splits(by_split["train"], by_split["validation"], by_split["test"], sources)
 
 
-def vocabulary_texts(train: list[Pair]) -> tuple[list[str], set[str]]:
-    """The texts a vocabulary is built from, and the words only ever asked about as unknown.
-
-    Words that occur only in questions about unknown things (made-up names, off-topic chatter) stay
-    out of the vocabulary. The model then reads them as <UNK> in training, exactly as it reads any
-    name it has never seen when a user asks, so <UNK> learns to mean "I don't know that" instead of
-    being an embedding no example ever trained.
-    """
-    texts = [text for p in train for text in ((p.answer,) if p.kind == "unknown" else (p.question, p.answer))]
-    known = {token for text in texts for token in tokenize(text)}
-    asked_unknown = {token for p in train if p.kind == "unknown" for token in tokenize(p.question)}
-    return texts, asked_unknown - known
-
-
-def prepare_model(config: TrainConfig, train: list[Pair], device: torch.device) -> tuple[GenshinAssistant, Vocab]:
-    """A fresh model, or the warm-start checkpoint grown to cover the new data's words."""
-    texts, unknown_only = vocabulary_texts(train)
-    answers = [pair.answer for pair in train]
+def prepare_model(config: TrainConfig, splits: Splits, device: torch.device) -> tuple[GenshinAssistant, Vocab]:
+    """A fresh model with a vocabulary from the training data, or the warm-start checkpoint as it is
+    (words it lacks are read as <UNK> and copied, as for any new entity)."""
     if config.warm_start is None:
-        vocab = Vocab.build(texts, display_texts=answers)
-        model = GenshinAssistant(len(vocab), config.embedding_dim, config.hidden_dim, config.dropout)
+        vocab = build_vocab(splits.sources["train"], [e.answer for e in splits.train], [e.entities for e in splits.train])
+        model = GenshinAssistant(len(vocab), config.embedding_dim, config.hidden_dim, config.dropout, config.copy)
     else:
         checkpoint = load_checkpoint(config.warm_start)
         model, vocab = checkpoint.model, checkpoint.vocab
-        added = vocab.extend(texts)
-        model.grow_vocab(len(vocab))
-        vocab, rows = vocab.without(unknown_only)
-        dropped = model.config.vocab_size - len(rows)
-        if dropped:
-            model.keep_vocab_rows(rows)
-        log.info("warm start from %s: %d new words, %d words only asked about as unknown now read as <UNK>",
-                 config.warm_start, added, dropped)
+        log.info("warm start from %s (%d words)", config.warm_start, len(vocab))
     return model.to(device), vocab
+
+
+def _loader(dataset: ReadingDataset, batch_size: int, shuffle: bool, config: TrainConfig, pin: bool) -> DataLoader[Batch]:
+    sampler = BucketBatchSampler(dataset.source_lengths(), batch_size, shuffle=shuffle, seed=config.seed)
+    return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=config.num_workers, pin_memory=pin)
 
 
 def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> TrainResult:
@@ -147,28 +159,20 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
         torch.backends.cudnn.benchmark = True
     report = _reporter(config, on_progress)
 
-    splits = load_splits(config)
-    model, vocab = prepare_model(config, splits.train, device)
+    reader = Reader(load_knowledge())
+    splits = load_splits(config, reader)
+    model, vocab = prepare_model(config, splits, device)
+    datasets = {
+        split: ReadingDataset(splits.sources[split], [e.answer for e in examples], vocab, config.max_length)
+        for split, examples in (("train", splits.train), ("validation", splits.validation), ("test", splits.test))
+    }
+    train_loader = _loader(datasets["train"], config.batch_size, True, config, use_cuda)
+    val_loader = _loader(datasets["validation"], config.eval_batch_size, False, config, use_cuda)
+    test_loader = _loader(datasets["test"], config.eval_batch_size, False, config, use_cuda)
     baseline = None
     if config.warm_start is not None:
-        baseline = evaluate(model, vocab, splits.test, device, batch_size=config.eval_batch_size)
-    train_set = PairDataset([p.question for p in splits.train], [p.answer for p in splits.train], vocab, config.max_length)
-    val_set = PairDataset(
-        [p.question for p in splits.validation], [p.answer for p in splits.validation], vocab, config.max_length
-    )
-    loader_options: dict[str, Any] = {"collate_fn": collate, "num_workers": config.num_workers, "pin_memory": use_cuda}
-    train_loader = DataLoader(
-        train_set,
-        batch_sampler=BucketBatchSampler([len(a) for _, a in train_set.items], config.batch_size, seed=config.seed),
-        **loader_options,
-    )
-    val_loader = DataLoader(
-        val_set,
-        batch_sampler=BucketBatchSampler([len(a) for _, a in val_set.items], config.eval_batch_size, shuffle=False),
-        **loader_options,
-    )
+        baseline = evaluate(model, vocab, reader, splits.test, test_loader, device, batch_size=config.eval_batch_size)
 
-    criterion = nn.CrossEntropyLoss(ignore_index=PAD)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     updates = max(1, config.epochs * len(train_loader) // config.accumulation_steps)
     started = time.perf_counter()
@@ -181,14 +185,13 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
     data_hash = data_fingerprint(splits.train)
     for epoch in range(1, config.epochs + 1):
         train_loss = _train_epoch(
-            model, train_loader, criterion, optimizer, scheduler, scaler, device, config, epoch, report, started,
-            deadline,
+            model, train_loader, optimizer, scheduler, scaler, device, config, epoch, report, started, deadline,
         )
-        val_loss, val_accuracy = teacher_forced(model, val_loader, device, amp=use_cuda)
+        val_loss, val_accuracy = teacher_forced(model, val_loader, device)
         scores = {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_token_accuracy": val_accuracy}
         if config.select == "facts":
-            scores["val_fact_accuracy"] = float(generated_scores(
-                model, vocab, splits.validation, batch_size=config.eval_batch_size, max_length=config.max_length
+            scores["val_fact_accuracy"] = float(generated_scores(  # type: ignore[arg-type]
+                model, vocab, reader, splits.validation, batch_size=config.eval_batch_size, max_length=config.max_length
             )["fact_accuracy"])
         history.append(scores)
         report(EpochEnd(epoch, config.epochs, train_loss, val_loss))
@@ -209,7 +212,7 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
     assert best_state is not None
     model.load_state_dict(best_state)
     report(Evaluating())
-    test = evaluate(model, vocab, splits.test, device, batch_size=config.eval_batch_size)
+    test = evaluate(model, vocab, reader, splits.test, test_loader, device, batch_size=config.eval_batch_size)
     metrics: dict[str, Any] = {"validation_loss": best_loss, "test": test.to_dict()}
     if baseline is not None:
         metrics["baseline_test"] = baseline.to_dict()
@@ -245,8 +248,7 @@ def _selection_key(scores: dict[str, float], select: str) -> tuple[float, ...]:
 
 def _train_epoch(
     model: GenshinAssistant,
-    loader: DataLoader,
-    criterion: nn.Module,
+    loader: DataLoader[Batch],
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LRScheduler,
     scaler: torch.amp.GradScaler,
@@ -264,12 +266,15 @@ def _train_epoch(
     bar = tqdm(loader, desc=f"epoch {epoch}/{config.epochs}", unit="batch", file=sys.stderr, dynamic_ncols=True,
                disable=None if not config.progress_json else True)
     optimizer.zero_grad(set_to_none=True)
-    for step, (queries, responses) in enumerate(bar, start=1):
-        queries = queries.to(device, non_blocking=True)
-        responses = responses.to(device, non_blocking=True)
+    for step, batch in enumerate(bar, start=1):
+        queries = batch.queries.to(device, non_blocking=True)
+        source_ids = batch.source_ids.to(device, non_blocking=True)
+        responses = batch.responses.to(device, non_blocking=True)
         with torch.autocast(device.type, dtype=torch.float16, enabled=device.type == "cuda"):
-            logits = model(queries, responses)
-            loss = criterion(logits.reshape(-1, logits.size(-1)).float(), responses[:, 1:].reshape(-1))
+            log_probs = model(queries, responses, source_ids, batch.oov_count)
+            loss = nn.functional.nll_loss(
+                log_probs.reshape(-1, log_probs.size(-1)).float(), responses[:, 1:].reshape(-1), ignore_index=PAD
+            )
         scaler.scale(loss / config.accumulation_steps).backward()
         if step % config.accumulation_steps == 0 or step == batches:
             scaler.unscale_(optimizer)
@@ -326,7 +331,7 @@ def _save(
     loss: float,
     history: list[dict[str, float]],
     data_hash: str,
-    splits: SplitData,
+    splits: Splits,
     metrics: dict[str, Any],
 ) -> None:
     save_checkpoint(
