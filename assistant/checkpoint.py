@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ def save_checkpoint(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Atomically write a checkpoint; returns its metadata (everything but the weights)."""
-    created = datetime.now(timezone.utc)
+    created = datetime.now(UTC)
     state = {
         name: tensor.detach().to("cpu", torch.float16) if tensor.is_floating_point() else tensor.detach().cpu()
         for name, tensor in model.state_dict().items()
@@ -78,8 +78,12 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
     """Rebuild the model (in eval mode, on `device`) and vocabulary from a checkpoint file."""
     payload = _read(path)
     model = GenshinAssistant.from_config(ModelConfig(**payload["model_args"]))
-    model.load_state_dict({name: tensor.float() if tensor.is_floating_point() else tensor
-                           for name, tensor in payload.pop("model_state_dict").items()})
+    model.load_state_dict(
+        {
+            name: tensor.float() if tensor.is_floating_point() else tensor
+            for name, tensor in payload.pop("model_state_dict").items()
+        }
+    )
     model.to(device).eval()
     return Checkpoint(model=model, vocab=Vocab.from_dict(payload["vocab"]), meta=payload)
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 from assistant.knowledge import (
     ELEMENTAL_BURST,
     ELEMENTAL_SKILL,
@@ -27,8 +29,6 @@ from assistant.knowledge import (
     MaterialSeries,
     Weapon,
 )
-from rapidfuzz.distance import OSA
-
 from assistant.tokenizer import Piece, pieces, tokenize
 
 FACTS_MARKER = "<facts>"
@@ -54,14 +54,37 @@ _FIELD_WORDS: dict[str, set[str]] = {
     "element": {"element", "elements", "vision", "visions", "elemental", "elem", "same", "type"}
     | {e.lower() for e in ELEMENTS},
     "weapon": {"weapon", "weapons", "wield", "wields", "use", "uses", "using", "same", "type", "fight", "fights"}
-    | {w.lower() for w in WEAPON_TYPES} | {w.lower() + "s" for w in WEAPON_TYPES},
-    "region": {"region", "from", "nation", "hometown", "country", "home", "same", "live", "lives", "come", "comes",
-               "homeland"}
+    | {w.lower() for w in WEAPON_TYPES}
+    | {w.lower() + "s" for w in WEAPON_TYPES},
+    "region": {
+        "region",
+        "from",
+        "nation",
+        "hometown",
+        "country",
+        "home",
+        "same",
+        "live",
+        "lives",
+        "come",
+        "comes",
+        "homeland",
+    }
     | {r.lower() for r in REGIONS},
     "rarity": {"rarity", "star", "stars", "rated", "rating", "5", "4"},
     "birthday": {"birthday", "bday", "born", "birth", "birthdays", "b"},
     "constellation": _CONSTELLATION_WORDS,
-    "affiliation": {"affiliation", "affiliated", "organization", "faction", "group", "work", "works", "serve", "serves"},
+    "affiliation": {
+        "affiliation",
+        "affiliated",
+        "organization",
+        "faction",
+        "group",
+        "work",
+        "works",
+        "serve",
+        "serves",
+    },
     "ascension stat": {"stat", "stats", "substat", "ascension", "ascend", "bonus"},
     "voice actor": {"voice", "va", "voiced", "actor", "actress", "dub", "cv"},
     "talent book": _BOOK_WORDS,
@@ -77,9 +100,61 @@ _FIELD_WORDS: dict[str, set[str]] = {
 }
 
 
+_WEAPON_MATERIAL_WORDS = {
+    "material",
+    "materials",
+    "mats",
+    "ascend",
+    "ascends",
+    "ascension",
+    "farm",
+    "need",
+    "days",
+    "domain",
+    "needs",
+}
+_WEAPON_PASSIVE_WORDS = {
+    "passive",
+    "effect",
+    "refinement",
+    "ability",
+    "does",
+    "do",
+    "work",
+    "works",
+    "r1",
+    "skill",
+    "special",
+}
+_WEAPON_FIELD_WORDS: dict[str, set[str]] = {
+    "type": {"type", "kind", "class", "equip", "wield", "wields", "use", "uses", "weapon", "category"}
+    | {w.lower() for w in WEAPON_TYPES},
+    "rarity": {"rarity", "star", "stars", "rare", "rated", "rating", "5", "4", "3"},
+    "substat": {"substat", "stat", "stats", "secondary", "main"},
+    "passive": _WEAPON_PASSIVE_WORDS,
+    "passive effect": _WEAPON_PASSIVE_WORDS,
+    "ascension material": _WEAPON_MATERIAL_WORDS,
+    "material days": _WEAPON_MATERIAL_WORDS,
+    "material domain": _WEAPON_MATERIAL_WORDS,
+}
+_ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
+    "rarity": {"rarity", "star", "stars", "rare"},
+    "1-piece": {"1", "one"},
+    "2-piece": {"2", "two"},
+    "4-piece": {"4", "four"},
+}
 _KEYWORDS = frozenset(
     word
-    for group in (*_FIELD_WORDS.values(), _SKILL_WORDS, _BURST_WORDS, _NORMAL_WORDS, _PASSIVE_WORDS, _ABILITY_WORDS)
+    for group in (
+        *_FIELD_WORDS.values(),
+        *_WEAPON_FIELD_WORDS.values(),
+        *_ARTIFACT_FIELD_WORDS.values(),
+        _SKILL_WORDS,
+        _BURST_WORDS,
+        _NORMAL_WORDS,
+        _PASSIVE_WORDS,
+        _ABILITY_WORDS,
+    )
     for word in group
     if len(word) >= 4
 )
@@ -135,6 +210,18 @@ def _asks(words: set[str], vocabulary: Iterable[str]) -> bool:
     return any(word in words for word in vocabulary)
 
 
+def _pointed(
+    fields: Sequence[tuple[str, object]],
+    words: set[str],
+    field_words: dict[str, set[str]],
+    always: set[str] = frozenset({"name"}),  # type: ignore[assignment]
+) -> list[str]:
+    """The fields the question's words point at (and the `always` ones); all fields when it points
+    at none, so an unusual wording still finds its fact."""
+    pointed = {label for label, _ in fields if _asks(words, field_words.get(label, ()))}
+    return [_field(label, value) for label, value in fields if not pointed or label in pointed | always]
+
+
 def _names(words: set[str], name: str) -> bool:
     """Whether the question names `name`: most of its longer words appear in it."""
     significant = [word for word in tokenize(name) if len(word) > 3]
@@ -169,11 +256,13 @@ class FactSerializer:
         if kind == "character" and (character := self.knowledge.character(record_id)):
             return self._character(character, words)
         if kind == "weapon" and (weapon := self.knowledge.weapon(record_id)):
-            return self._weapon(weapon)
+            return self._weapon(weapon, words)
         if kind == "artifact_set" and (artifact := self.knowledge.artifact_set(record_id)):
-            return self._artifact(artifact)
+            return self._artifact(artifact, words)
         if kind in ("talent_book", "weapon_material"):
-            series = (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(record_id)
+            series = (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(
+                record_id
+            )
             if series:
                 return self._series_facts(series)
         return ""
@@ -206,10 +295,7 @@ class FactSerializer:
             ("burst", burst.name if burst else None),
             ("passives", join_names([p.name for p in c.passives])),
         ]
-        pointed = {label for label, _ in fields if _asks(words, _FIELD_WORDS.get(label, ()))}
-        parts = ["<character>"] + [
-            _field(label, value) for label, value in fields if not pointed or label in pointed | _ALWAYS
-        ]
+        parts = ["<character>", *_pointed(fields, words, _FIELD_WORDS, always=_ALWAYS)]
         abilities = _asks(words, _ABILITY_WORDS)
         if normal and _asks(words, _NORMAL_WORDS) and not abilities:
             parts.append(_field("normal attack effect", first_sentence(normal.description)))
@@ -229,35 +315,35 @@ class FactSerializer:
                         parts.append(_field(f"c{constellation.level} effect", first_sentence(constellation.effect)))
         return " ".join(part for part in parts if part)
 
-    def _weapon(self, w: Weapon) -> str:
+    def _weapon(self, w: Weapon, words: set[str]) -> str:
         material = self._series.get(w.ascension_material or "")
-        parts = [
-            "<weapon>",
-            _field("name", w.name),
-            _field("type", w.type),
-            _field("rarity", _rarity(w.rarity)),
-            _field("substat", w.substat),
-            _field("passive", w.passive_name),
-            _field("passive effect", first_sentence(w.passive_description) if w.passive_description else None),
-            _field("ascension material", w.ascension_material),
-            _field("material days", join_names(material.days) if material else None),
-            _field("material domain", material.domain if material else None),
+        fields = [
+            ("name", w.name),
+            ("type", w.type),
+            ("rarity", _rarity(w.rarity)),
+            ("substat", w.substat),
+            ("passive", w.passive_name),
+            ("passive effect", first_sentence(w.passive_description) if w.passive_description else None),
+            ("ascension material", w.ascension_material),
+            ("material days", join_names(material.days) if material else None),
+            ("material domain", material.domain if material else None),
         ]
-        return " ".join(part for part in parts if part)
+        return " ".join(["<weapon>", *_pointed(fields, words, _WEAPON_FIELD_WORDS)])
 
-    def _artifact(self, a: ArtifactSet) -> str:
-        parts = [
-            "<artifact_set>",
-            _field("name", a.name),
-            _field("rarity", f"{a.min_rarity}-{a.max_rarity} star" if a.min_rarity and a.max_rarity else None),
-            _field("1-piece", first_sentence(a.one_piece) if a.one_piece else None),
-            _field("2-piece", first_sentence(a.two_piece) if a.two_piece else None),
-            _field("4-piece", first_sentence(a.four_piece) if a.four_piece else None),
+    def _artifact(self, a: ArtifactSet, words: set[str]) -> str:
+        fields = [
+            ("name", a.name),
+            ("rarity", f"{a.min_rarity}-{a.max_rarity} star" if a.min_rarity and a.max_rarity else None),
+            ("1-piece", first_sentence(a.one_piece) if a.one_piece else None),
+            ("2-piece", first_sentence(a.two_piece) if a.two_piece else None),
+            ("4-piece", first_sentence(a.four_piece) if a.four_piece else None),
         ]
-        return " ".join(part for part in parts if part)
+        return " ".join(["<artifact_set>", *_pointed(fields, words, _ARTIFACT_FIELD_WORDS)])
 
     def _series_facts(self, s: MaterialSeries) -> str:
-        users = [c.name for c in self.knowledge.characters if c.talent_book == s.name] if s.kind == "talent_book" else []
+        users = (
+            [c.name for c in self.knowledge.characters if c.talent_book == s.name] if s.kind == "talent_book" else []
+        )
         parts = [
             f"<{s.kind}>",
             _field("name", s.name),
@@ -291,5 +377,8 @@ class FactSerializer:
         label = " ".join(value for value in (element, weapon, region) if value)
         names = [c.name for c in matches]
         listed = join_names(names) if len(names) <= MAX_LIST else None
-        return " ".join(part for part in ("<list>", _field("group", label), _field("count", len(names)),
-                                          _field("members", listed)) if part)
+        return " ".join(
+            part
+            for part in ("<list>", _field("group", label), _field("count", len(names)), _field("members", listed))
+            if part
+        )

@@ -127,7 +127,7 @@ class Assistant:
         )
         return [
             Reply(self.vocab.decode(ids, source.pieces, oovs), source.entities)
-            for ids, source, (_, _, oovs) in zip(generated, sources, encoded)
+            for ids, source, (_, _, oovs) in zip(generated, sources, encoded, strict=True)
         ]
 
 

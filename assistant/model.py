@@ -19,7 +19,7 @@ and each decoder step only projects its own state. Padded encoder positions are 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import torch
 from torch import Tensor, nn
@@ -104,9 +104,19 @@ class GenshinAssistant(nn.Module):
         packed = pack_padded_sequence(embedded, lengths.cpu(), batch_first=True, enforce_sorted=False)
         outputs, (hidden, cell) = self.encoder(packed)
         outputs, _ = pad_packed_sequence(outputs, batch_first=True, total_length=queries.size(1))
-        first = self.attention[0]
-        keys = nn.functional.linear(outputs, first.weight[:, self.config.hidden_dim * 2 :], first.bias)
+        projection = self.attention_projection
+        keys = nn.functional.linear(outputs, projection.weight[:, self.config.hidden_dim * 2 :], projection.bias)
         return Encoded(outputs, keys, mask, (self._bridge(hidden), self._bridge(cell)))
+
+    @property
+    def attention_projection(self) -> nn.Linear:
+        """The attention MLP's first layer over [decoder state; encoder output]: its left columns
+        project the query (the decoder state), its right columns and bias the keys (encoder outputs)."""
+        return cast(nn.Linear, self.attention[0])
+
+    def _decoder_weight(self, name: str) -> Tensor:
+        """One of the decoder LSTM's weights or biases by its nn.LSTM name ("weight_ih_l0", ...)."""
+        return cast(Tensor, getattr(self.decoder, name))
 
     def _bridge(self, state: Tensor) -> Tensor:
         """[layers*2, B, H] (forward/backward per layer) -> [layers, B, 2H] for the decoder."""
@@ -115,8 +125,7 @@ class GenshinAssistant(nn.Module):
 
     def attend(self, decoder_state: Tensor, encoded: Encoded) -> tuple[Tensor, Tensor]:
         """Context vector [B, 2H] and attention weights [B, S] for the top decoder layer's state [B, 2H]."""
-        first = self.attention[0]
-        query = nn.functional.linear(decoder_state, first.weight[:, : self.config.hidden_dim * 2])
+        query = nn.functional.linear(decoder_state, self.attention_projection.weight[:, : self.config.hidden_dim * 2])
         hidden = self.attention[2](self.attention[1](encoded.keys + query.unsqueeze(1)))
         scores = self.attention[3](hidden).squeeze(-1)
         scores = scores.masked_fill(~encoded.mask, float("-inf"))
@@ -132,9 +141,9 @@ class GenshinAssistant(nn.Module):
 
         It does not depend on the previous step, so training computes it for all steps at once.
         """
-        lstm = self.decoder
-        weight = lstm.weight_ih_l0[:, : self.config.embedding_dim]
-        return nn.functional.linear(embedded, weight, lstm.bias_ih_l0 + lstm.bias_hh_l0)
+        weight = self._decoder_weight("weight_ih_l0")[:, : self.config.embedding_dim]
+        bias = self._decoder_weight("bias_ih_l0") + self._decoder_weight("bias_hh_l0")
+        return nn.functional.linear(embedded, weight, bias)
 
     def _decoder_cells(self, embedding_gates: Tensor, state: LSTMState, encoded: Encoded) -> Step:
         """The decoder LSTM (same weights and math as `self.decoder`) unrolled by one step.
@@ -142,24 +151,26 @@ class GenshinAssistant(nn.Module):
         Written out cell by cell so the embedding share of the gates can be precomputed; the
         dropout between layers matches nn.LSTM's.
         """
-        lstm = self.decoder
+        weight = self._decoder_weight
         hidden, cell = state
         context, attention = self.attend(hidden[-1], encoded)
         gates = (
             embedding_gates
-            + nn.functional.linear(context, lstm.weight_ih_l0[:, self.config.embedding_dim :])
-            + nn.functional.linear(hidden[0], lstm.weight_hh_l0)
+            + nn.functional.linear(context, weight("weight_ih_l0")[:, self.config.embedding_dim :])
+            + nn.functional.linear(hidden[0], weight("weight_hh_l0"))
         )
         hidden0, cell0 = _lstm_cell(gates, cell[0])
-        layer_input = nn.functional.dropout(hidden0, lstm.dropout, self.training)
-        gates = nn.functional.linear(layer_input, lstm.weight_ih_l1, lstm.bias_ih_l1 + lstm.bias_hh_l1)
-        gates = gates + nn.functional.linear(hidden[1], lstm.weight_hh_l1)
+        layer_input = nn.functional.dropout(hidden0, self.decoder.dropout, self.training)
+        gates = nn.functional.linear(layer_input, weight("weight_ih_l1"), weight("bias_ih_l1") + weight("bias_hh_l1"))
+        gates = gates + nn.functional.linear(hidden[1], weight("weight_hh_l1"))
         hidden1, cell1 = _lstm_cell(gates, cell[1])
         return Step(hidden1, (torch.stack([hidden0, hidden1]), torch.stack([cell0, cell1])), context, attention)
 
     # -- training ---------------------------------------------------------------------------------
 
-    def forward(self, queries: Tensor, responses: Tensor, source_ids: Tensor | None = None, oov_count: int = 0) -> Tensor:
+    def forward(
+        self, queries: Tensor, responses: Tensor, source_ids: Tensor | None = None, oov_count: int = 0
+    ) -> Tensor:
         """Teacher-forced log-probabilities [B, T-1, V + oov_count].
 
         `responses` start with <SOS>; position t predicts responses[:, t+1]. A copying model also
@@ -204,7 +215,9 @@ class GenshinAssistant(nn.Module):
         generate = torch.sigmoid(self.copy_gate(torch.cat([context, output, embedded], dim=-1)).float())
         probabilities = torch.softmax(logits.float(), dim=-1) * generate
         if oov_count:
-            probabilities = torch.cat([probabilities, probabilities.new_zeros(*probabilities.shape[:-1], oov_count)], -1)
+            probabilities = torch.cat(
+                [probabilities, probabilities.new_zeros(*probabilities.shape[:-1], oov_count)], -1
+            )
         index = source_ids if attention.dim() == 2 else source_ids.unsqueeze(1).expand_as(attention)
         probabilities = probabilities.scatter_add(-1, index, attention.float() * (1 - generate))
         return torch.log(probabilities.clamp_min(1e-12))
@@ -254,7 +267,8 @@ class GenshinAssistant(nn.Module):
     def _beam_search(
         self, queries: Tensor, max_length: int, beam_size: int, source_ids: Tensor | None, oov_count: int
     ) -> list[list[int]]:
-        """Batched beam search; finished hypotheses keep their score and are ranked by length-normalised log-probability."""
+        """Batched beam search; finished hypotheses keep their score and are ranked by length-normalised
+        log-probability."""
         encoded = self.encode(queries)
         batch, device = queries.size(0), queries.device
         expand = lambda t, dim: t.repeat_interleave(beam_size, dim=dim)  # noqa: E731

@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 PAD, UNK, SOS, EOS = 0, 1, 2, 3
 SPECIAL_TOKENS = ("<PAD>", "<UNK>", "<SOS>", "<EOS>")
@@ -86,10 +87,8 @@ def _render(tokens: Sequence[tuple[str, Piece | None]]) -> str:
     previous: str | None = None
     previous_piece: Piece | None = None
     for key, piece in tokens:
-        if piece is not None and previous_piece is not None:
-            space = piece.space_before  # inside a copied run: the source's own spacing
-        else:
-            space = _spaced(previous, key)
+        # Inside a copied run the source's own spacing, else the punctuation rules.
+        space = piece.space_before if piece is not None and previous_piece is not None else _spaced(previous, key)
         text = piece.text if piece is not None else key
         if capitalise and piece is None:
             text = text[:1].upper() + text[1:]
@@ -189,8 +188,8 @@ class Vocab:
         else the last occurrence, which is in the facts rather than in the asker's typing).
         """
         positions: dict[str, list[int]] = {}
-        for position, piece in enumerate(source):
-            positions.setdefault(piece.key, []).append(position)
+        for at, piece in enumerate(source):
+            positions.setdefault(piece.key, []).append(at)
         rendered: list[tuple[str, Piece | None]] = []
         last: int | None = None
         for index in ids:
@@ -205,10 +204,7 @@ class Vocab:
             else:
                 continue
             found = positions.get(key, [])
-            if last is not None and last + 1 in found:
-                position: int | None = last + 1
-            else:
-                position = found[-1] if found else None
+            position = last + 1 if last is not None and last + 1 in found else (found[-1] if found else None)
             if position is None:
                 rendered.append((key, None) if key not in self.display else (self.display[key], None))
                 last = None
@@ -222,4 +218,6 @@ class Vocab:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Vocab:
-        return cls(list(data["tokens"]), dict(data.get("display", {})))  # type: ignore[arg-type, call-overload]
+        tokens = cast(list[str], data["tokens"])
+        display = cast(dict[str, str], data.get("display", {}))
+        return cls(list(tokens), dict(display))

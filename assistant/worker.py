@@ -10,6 +10,7 @@ batches, so a hot swap fails no request and makes none wait for the load.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.inference import Assistant
+from assistant.inference import Assistant, Reader
+from assistant.knowledge import load_knowledge
 from assistant.linker import EntityLinker
 from assistant.tokenizer import tokenize
 
@@ -72,6 +74,7 @@ class InferenceWorker:
         max_wait_ms: float = 5.0,
         max_queue: int = 256,
         loader: Callable[[Path, str], Assistant] | None = None,
+        knowledge_path: Path | None = None,
     ) -> None:
         if max_batch_size < 1 or max_queue < 1 or max_wait_ms < 0:
             raise ValueError("max_batch_size and max_queue must be >= 1 and max_wait_ms >= 0")
@@ -80,7 +83,9 @@ class InferenceWorker:
         self.max_batch_size = max_batch_size
         self.max_wait = max_wait_ms / 1000
         self.max_queue = max_queue
-        self._load = loader or (lambda path, device: Assistant.load(path, device=device))
+        self._load = loader or (
+            lambda path, device: Assistant.load(path, device=device, reader=Reader(load_knowledge(knowledge_path)))
+        )
         self._assistant: Assistant | None = None
         self._incoming: tuple[Assistant, threading.Event] | None = None
         self._requests: deque[_Request] = deque()
@@ -121,6 +126,7 @@ class InferenceWorker:
             self._thread.join()
             self._thread = None
             raise failure[0]
+        assert self._assistant is not None  # set by the thread before `ready`
         log.info("inference worker serving model %s on %s", self.model_version, self._assistant.device)
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -256,13 +262,12 @@ class InferenceWorker:
                 self._deliver(request, error=error)
             return
         done = time.perf_counter()
-        for request, reply in zip(batch, replies):
+        for request, reply in zip(batch, replies, strict=True):
             latency = (done - request.enqueued) * 1000
             self._deliver(request, Answer(reply.text, assistant.version, latency, reply.entities))
 
     @staticmethod
     def _deliver(request: _Request, value: Answer | None = None, error: BaseException | None = None) -> None:
-        try:
+        # A RuntimeError means the caller's loop is closed: nobody is waiting any more.
+        with contextlib.suppress(RuntimeError):
             request.loop.call_soon_threadsafe(_settle, request.future, value, error)
-        except RuntimeError:  # the caller's loop is closed: nobody is waiting any more
-            pass

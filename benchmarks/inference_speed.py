@@ -1,7 +1,8 @@
-"""Inference speed of a checkpoint on this machine.
+"""Inference speed of a checkpoint on this machine, end to end (linking, facts, reading).
 
-Prints the latency of one question (median and p90 over the test questions) and the throughput
-of `answer_batch` at batch 32 against answering the same questions one by one, in one run.
+Prints the latency of one question (median and p90 over test-split questions), the share of it
+spent linking and fetching facts, and the throughput of `answer_batch` at batch 32 against answering
+the same questions one by one, in one run.
 Usage: python -m benchmarks.inference_speed [--model models/assistant_best.pt] [--questions 96]
 """
 
@@ -12,8 +13,10 @@ import statistics
 import time
 from pathlib import Path
 
+import torch
+
 from assistant.inference import Assistant
-from training.train import TrainConfig, load_splits
+from training.examples import read_examples
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -30,8 +33,15 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     options = parser.parse_args()
     assistant = Assistant.load(options.model, device=options.device)
-    questions = [p.question for p in load_splits(TrainConfig(data=options.data)).test][: options.questions]
+    test = [e.question for e in read_examples(options.data)[0] if e.split == "test"]
+    questions = test[:: max(1, len(test) // options.questions)][: options.questions]
     assistant.answer_batch(questions[:4])  # warm-up
+
+    reading = []
+    for question in questions:
+        begin = time.perf_counter()
+        assistant.reader.source(question)
+        reading.append((time.perf_counter() - begin) * 1000)
 
     latencies = []
     started = time.perf_counter()
@@ -46,10 +56,18 @@ def main() -> None:
         assistant.answer_batch(questions[start : start + options.batch_size])
     batched = len(questions) / (time.perf_counter() - started)
 
-    print(f"device {assistant.device}, model {assistant.version}, {len(questions)} test questions")
-    print(f"one question: median {statistics.median(latencies):.1f} ms, p90 {percentile(latencies, 0.9):.1f} ms")
-    print(f"throughput: one by one {one_by_one:.1f} q/s, batch {options.batch_size} {batched:.1f} q/s, "
-          f"ratio {batched / one_by_one:.1f}x")
+    print(
+        f"device {assistant.device}, {torch.get_num_threads()} threads, model {assistant.version}, "
+        f"{len(questions)} test-split questions"
+    )
+    print(
+        f"one question end to end: median {statistics.median(latencies):.1f} ms, "
+        f"p90 {percentile(latencies, 0.9):.1f} ms (linking and facts: median {statistics.median(reading):.2f} ms)"
+    )
+    print(
+        f"throughput: one by one {one_by_one:.1f} q/s, batch {options.batch_size} {batched:.1f} q/s, "
+        f"ratio {batched / one_by_one:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -66,8 +66,13 @@ def _answer_latency_ms(handle: InteractionHandle) -> float | None:
 
 async def run_load(config: Config, users: int, label: str) -> LoadResult:
     """One load run against a fresh fake Discord, bot, worker and database."""
-    worker = InferenceWorker(config.model_path, device=config.device, max_batch_size=config.batch_size,
-                             max_wait_ms=config.batch_wait_ms, max_queue=config.queue_size)
+    worker = InferenceWorker(
+        config.model_path,
+        device=config.device,
+        max_batch_size=config.batch_size,
+        max_wait_ms=config.batch_wait_ms,
+        max_queue=config.queue_size,
+    )
     await asyncio.to_thread(worker.start)
     try:
         with tempfile.TemporaryDirectory() as directory:
@@ -80,30 +85,38 @@ async def run_load(config: Config, users: int, label: str) -> LoadResult:
                     await worker.ask(QUESTIONS[0])  # warm-up, not measured
                     calls_before = worker.generate_calls
                     started = time.perf_counter()
-                    handles = [await fake.slash("ask", {"question": QUESTIONS[i % len(QUESTIONS)]}, user=user)
-                               for i, user in enumerate(askers)]
-                    outcomes = await asyncio.gather(*(h.original(timeout=300) for h in handles),
-                                                    return_exceptions=True)
+                    handles = [
+                        await fake.slash("ask", {"question": QUESTIONS[i % len(QUESTIONS)]}, user=user)
+                        for i, user in enumerate(askers)
+                    ]
+                    outcomes = await asyncio.gather(*(h.original(timeout=300) for h in handles), return_exceptions=True)
                     wall = time.perf_counter() - started
     finally:
         await asyncio.to_thread(worker.stop)
     answered = sum(1 for o in outcomes if not isinstance(o, BaseException) and not o.ephemeral and o.embeds)
     latencies = [ms for ms in map(_answer_latency_ms, handles) if ms is not None]
     defers = [h.callback.delay * 1000 for h in handles if h.callback is not None and h.callback.accepted]
-    return LoadResult(label, config.batch_size, users, answered, worker.generate_calls - calls_before,
-                      latencies, defers, wall)
+    return LoadResult(
+        label, config.batch_size, users, answered, worker.generate_calls - calls_before, latencies, defers, wall
+    )
 
 
 def report(results: list[LoadResult]) -> None:
-    print(f"{'batching':<9} {'batch':>5} {'answered':>9} {'generates':>9} {'p50 ms':>8} {'p90 ms':>8} "
-          f"{'p99 ms':>8} {'max defer ms':>12} {'wall s':>7}")
+    print(
+        f"{'batching':<9} {'batch':>5} {'answered':>9} {'generates':>9} {'p50 ms':>8} {'p90 ms':>8} "
+        f"{'p99 ms':>8} {'max defer ms':>12} {'wall s':>7}"
+    )
     for r in results:
-        print(f"{r.label:<9} {r.max_batch_size:>5} {r.answered:>4}/{r.users:<4} {r.generate_calls:>9} "
-              f"{r.percentile(0.5):>8.0f} {r.percentile(0.9):>8.0f} {r.percentile(0.99):>8.0f} "
-              f"{max(r.defers_ms, default=float('nan')):>12.0f} {r.wall_s:>7.1f}")
+        print(
+            f"{r.label:<9} {r.max_batch_size:>5} {r.answered:>4}/{r.users:<4} {r.generate_calls:>9} "
+            f"{r.percentile(0.5):>8.0f} {r.percentile(0.9):>8.0f} {r.percentile(0.99):>8.0f} "
+            f"{max(r.defers_ms, default=float('nan')):>12.0f} {r.wall_s:>7.1f}"
+        )
     on, off = results
-    print("latency ratio, batching off / on: "
-          + ", ".join(f"p{int(q * 100)} {off.percentile(q) / on.percentile(q):.1f}x" for q in (0.5, 0.9, 0.99)))
+    print(
+        "latency ratio, batching off / on: "
+        + ", ".join(f"p{int(q * 100)} {off.percentile(q) / on.percentile(q):.1f}x" for q in (0.5, 0.9, 0.99))
+    )
 
 
 def main() -> int:
@@ -118,18 +131,30 @@ def main() -> int:
         return 2
     # The bot logs every /ask at INFO, which would bury the table; warnings and errors still show.
     logging.basicConfig(level=logging.WARNING)
-    base = Config(model_path=options.model, device=options.device, batch_size=options.batch_size,
-                  queue_size=max(Config().queue_size, options.users), ask_cooldown_seconds=0, retention_days=0)
+    base = Config(
+        model_path=options.model,
+        device=options.device,
+        batch_size=options.batch_size,
+        queue_size=max(Config().queue_size, options.users),
+        ask_cooldown_seconds=0,
+        retention_days=0,
+    )
     results = [
         asyncio.run(run_load(base, options.users, "on")),
         asyncio.run(run_load(replace(base, batch_size=1), options.users, "off")),
     ]
     report(results)
-    failed = [r for r in results if r.answered < r.users or max(r.defers_ms, default=0) >= DEFER_DEADLINE_S * 1000
-              or len(r.defers_ms) < r.users]
+    failed = [
+        r
+        for r in results
+        if r.answered < r.users or max(r.defers_ms, default=0) >= DEFER_DEADLINE_S * 1000 or len(r.defers_ms) < r.users
+    ]
     for r in failed:
-        print(f"FAILED ({r.label}): {r.answered}/{r.users} answered, {len(r.defers_ms)} deferred in time, "
-              f"slowest defer {max(r.defers_ms, default=float('nan')):.0f} ms", file=sys.stderr)
+        print(
+            f"FAILED ({r.label}): {r.answered}/{r.users} answered, {len(r.defers_ms)} deferred in time, "
+            f"slowest defer {max(r.defers_ms, default=float('nan')):.0f} ms",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

@@ -1,13 +1,15 @@
 """Training throughput: the efficient model vs the straightforward one, side by side.
 
-Both variants train on the same batches of the real training data, alternating in rounds so
-machine noise hits both alike. Prints target tokens/s per variant (median over rounds) and the
+Both variants (the default model's sizes, copy gate included) train on the same batches of the
+real training data as the model reads it (question plus facts), alternating in rounds so machine
+noise hits both alike. Prints target tokens/s per variant (median over rounds) and the
 ratio. Usage: python -m benchmarks.train_throughput [--rounds 5] [--batches 6] [--batch-size 32]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 from pathlib import Path
@@ -17,27 +19,33 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from assistant.device import resolve_device
+from assistant.facts import MAX_SOURCE_TOKENS
+from assistant.inference import Reader
+from assistant.knowledge import load_knowledge
 from assistant.model import GenshinAssistant
-from assistant.tokenizer import PAD, Vocab
+from assistant.tokenizer import PAD
 from benchmarks.naive_model import NaiveGenshinAssistant, pad_to
-from training.batching import BucketBatchSampler, PairDataset, collate
-from training.train import TrainConfig, load_splits
+from training.batching import Batch, BucketBatchSampler, ReadingDataset, collate
+from training.examples import read_examples
+from training.train import TrainConfig
+from training.vocabulary import build_vocab
 
 
-def measure(model: nn.Module, batches: list[tuple[torch.Tensor, torch.Tensor]], device: torch.device) -> float:
+def measure(model: nn.Module, batches: list[Batch], device: torch.device) -> float:
     """Target tokens per second over `batches` (forward, backward, optimizer step; AMP on CUDA)."""
     optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
-    criterion = nn.CrossEntropyLoss(ignore_index=PAD)
     cuda = device.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=cuda)
     model.train()
     tokens = 0
     started = time.perf_counter()
-    for queries, responses in batches:
-        queries, responses = queries.to(device), responses.to(device)
+    for batch in batches:
+        queries, source_ids, responses = (t.to(device) for t in (batch.queries, batch.source_ids, batch.responses))
         with torch.autocast(device.type, dtype=torch.float16, enabled=cuda):
-            logits = model(queries, responses)
-            loss = criterion(logits.reshape(-1, logits.size(-1)).float(), responses[:, 1:].reshape(-1))
+            log_probs = model(queries, responses, source_ids, batch.oov_count)
+            loss = nn.functional.nll_loss(
+                log_probs.reshape(-1, log_probs.size(-1)).float(), responses[:, 1:].reshape(-1), ignore_index=PAD
+            )
         optimizer.zero_grad()
         scaler.scale(loss).backward()
         scaler.unscale_(optimizer)
@@ -50,6 +58,16 @@ def measure(model: nn.Module, batches: list[tuple[torch.Tensor, torch.Tensor]], 
     return tokens / (time.perf_counter() - started)
 
 
+def padded(batch: Batch) -> Batch:
+    """The straightforward model's batch: every sequence padded to the longest there can be."""
+    return Batch(
+        pad_to(batch.queries, MAX_SOURCE_TOKENS),
+        pad_to(batch.source_ids, MAX_SOURCE_TOKENS),
+        pad_to(batch.responses, TrainConfig.max_length + 1),
+        batch.oov_count,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=Path("training_data.json"))
@@ -60,26 +78,35 @@ def main() -> None:
     options = parser.parse_args()
     device = resolve_device(options.device)
     torch.manual_seed(0)
-    train = load_splits(TrainConfig(data=options.data)).train
-    vocab = Vocab.build([t for p in train for t in (p.question, p.answer)], [p.answer for p in train])
-    dataset = PairDataset([p.question for p in train], [p.answer for p in train], vocab)
-    sampler = BucketBatchSampler([len(a) for _, a in dataset.items], options.batch_size, seed=1)
+    examples = [e for e in read_examples(options.data)[0] if e.split == "train"]
+    random.Random(1).shuffle(examples)
+    examples = examples[: options.rounds * options.batches * options.batch_size]
+    reader = Reader(load_knowledge())
+    sources = [reader.source(e.question).pieces for e in examples]
+    vocab = build_vocab(sources, [e.answer for e in examples], [e.entities for e in examples])
+    dataset = ReadingDataset(sources, [e.answer for e in examples], vocab)
+    sampler = BucketBatchSampler(dataset.source_lengths(), options.batch_size, seed=1)
     loader = DataLoader(dataset, batch_sampler=sampler, collate_fn=collate)
-    rounds = []
     iterator = iter(loader)
-    for _ in range(options.rounds):
-        rounds.append([next(iterator) for _ in range(options.batches)])
-    efficient = GenshinAssistant(len(vocab)).to(device)
-    naive = NaiveGenshinAssistant(len(vocab)).to(device)
+    rounds = [[next(iterator) for _ in range(options.batches)] for _ in range(options.rounds)]
+    config = TrainConfig()
+    efficient = GenshinAssistant(len(vocab), config.embedding_dim, config.hidden_dim, copy=True).to(device)
+    naive = NaiveGenshinAssistant(len(vocab), config.embedding_dim, config.hidden_dim, copy=True).to(device)
     naive.load_state_dict(efficient.state_dict())
     fast, slow = [], []
     for batches in rounds:
         fast.append(measure(efficient, batches, device))
-        slow.append(measure(naive, [(pad_to(q, 64), pad_to(r, 65)) for q, r in batches], device))
+        slow.append(measure(naive, [padded(batch) for batch in batches], device))
         print(f"round: efficient {fast[-1]:,.0f} tok/s, straightforward {slow[-1]:,.0f} tok/s", flush=True)
-    print(f"{device}, vocabulary {len(vocab)}, batch {options.batch_size}, {torch.get_num_threads()} CPU threads")
-    print(f"median target tokens/s: efficient {statistics.median(fast):,.0f}, "
-          f"straightforward {statistics.median(slow):,.0f}, ratio {statistics.median(fast) / statistics.median(slow):.1f}x")
+    print(
+        f"{device}, vocabulary {len(vocab)}, batch {options.batch_size}, model {config.embedding_dim}/"
+        f"{config.hidden_dim} with the copy gate, {torch.get_num_threads()} CPU threads"
+    )
+    print(
+        f"median target tokens/s: efficient {statistics.median(fast):,.0f}, "
+        f"straightforward {statistics.median(slow):,.0f}, "
+        f"ratio {statistics.median(fast) / statistics.median(slow):.1f}x"
+    )
 
 
 if __name__ == "__main__":

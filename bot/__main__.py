@@ -142,6 +142,7 @@ async def _pipeline(config: Config) -> AsyncIterator[tuple[InferenceWorker, Conv
     worker = InferenceWorker(
         config.model_path,
         device=config.device,
+        knowledge_path=config.knowledge_path,
         max_batch_size=config.batch_size,
         max_wait_ms=config.batch_wait_ms,
         max_queue=config.queue_size,

@@ -131,9 +131,7 @@ def _add_request(embed: discord.Embed, requested_by: int, started_at: datetime, 
     embed.add_field(name="Data", value=f"{pairs} · {_count(epochs, 'epoch')}")
 
 
-def _add_metrics(
-    embed: discord.Embed, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
-) -> None:
+def _add_metrics(embed: discord.Embed, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
     columns = [(title, metrics) for title, metrics in (("before", before), ("after", after)) if metrics]
     if columns:
         embed.add_field(name="Test metrics", value=_metrics_block(columns), inline=False)

@@ -36,7 +36,12 @@ __all__ = ["EXTENSIONS", "KatheryneBot", "create_bot", "retrain_settings_for"]
 log = logging.getLogger(__name__)
 
 EXTENSIONS = (
-    "bot.cogs.ask", "bot.cogs.feedback", "bot.cogs.admin", "bot.cogs.alias", "bot.cogs.privacy", "bot.cogs.help",
+    "bot.cogs.ask",
+    "bot.cogs.feedback",
+    "bot.cogs.admin",
+    "bot.cogs.alias",
+    "bot.cogs.privacy",
+    "bot.cogs.help",
 )
 """Every cog module, loaded in this order in ``setup_hook``."""
 
@@ -48,6 +53,7 @@ def retrain_settings_for(config: Config) -> RetrainSettings:
     """How ``/retrain`` runs under ``config``."""
     return RetrainSettings(
         training_data=config.training_data,
+        knowledge_path=config.knowledge_path,
         default_epochs=config.retrain_epochs,
         max_epochs=config.retrain_max_epochs,
         tolerance=config.retrain_tolerance,
@@ -90,7 +96,7 @@ class KatheryneBot(commands.Bot):
         )
         self.config = config
         self.worker = worker
-        self.knowledge = load_knowledge()
+        self.knowledge = load_knowledge(config.knowledge_path)
         """The game data answers are read from; /help and answer embeds describe it."""
         self.linker = EntityLinker(self.knowledge)
         """Names for /ask's autocomplete, built once per bot."""
@@ -103,7 +109,10 @@ class KatheryneBot(commands.Bot):
         """Serving /metrics and /healthz while the bot runs, when METRICS_PORT is set."""
         self._aliases: AliasStore | None = None
         self.retrain = RetrainManager(
-            self.retrain_settings, conversation_log, worker, self.model_store,
+            self.retrain_settings,
+            conversation_log,
+            worker,
+            self.model_store,
             on_finished=lambda result: self.metrics.retrain_finished(result.outcome),
         )
         self._sync_commands = sync_commands

@@ -45,6 +45,9 @@ class Config:
     model_path: Path = Path("models/assistant_best.pt")
     """Checkpoint the inference worker answers with."""
 
+    knowledge_path: Path | None = None
+    """Game data snapshot to answer from (``python -m training import-data --out``); None is the shipped one."""
+
     device: str = "auto"
     """Where the model runs: ``auto`` (CUDA when present), ``cpu``, ``cuda`` or ``cuda:N``."""
 
@@ -136,6 +139,7 @@ class _Parser:
             discord_token=self._get("DISCORD_TOKEN", _token, None),
             database_path=self._get("DATABASE_PATH", Path, defaults.database_path),
             model_path=self._get("MODEL_PATH", Path, defaults.model_path),
+            knowledge_path=self._get("KNOWLEDGE_PATH", _existing_file, None),
             device=self._get("DEVICE", _device, defaults.device),
             dev_guild_id=self._get("DEV_GUILD_ID", _snowflake, None),
             owner_ids=self._get("OWNER_IDS", _snowflakes, defaults.owner_ids),
@@ -186,6 +190,13 @@ class _Parser:
             return default
 
 
+def _existing_file(raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_file():
+        raise ValueError("no such file")
+    return path
+
+
 def _token(raw: str) -> str:
     if any(character.isspace() for character in raw):
         raise ValueError("must be the bare token from the Developer Portal (no spaces, no 'Bot ' prefix)")
@@ -212,7 +223,9 @@ def _snowflakes(raw: str) -> frozenset[int]:
     try:
         return frozenset(_snowflake(part.strip()) for part in raw.split(",") if part.strip())
     except ValueError:
-        raise ValueError("must be Discord ids separated by commas, e.g. 123456789012345678,234567890123456789") from None
+        raise ValueError(
+            "must be Discord ids separated by commas, e.g. 123456789012345678,234567890123456789"
+        ) from None
 
 
 def _flag(raw: str) -> bool:

@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, get_args
@@ -62,7 +62,7 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def normalize_question(question: str) -> str:
@@ -100,25 +100,17 @@ _CONVERSATION_SELECT = """
 """
 
 
-async def _one(
-    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()
-) -> aiosqlite.Row | None:
+async def _one(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
     rows = list(await conn.execute_fetchall(sql, params))
     return rows[0] if rows else None
 
 
-async def _select_conversation(
-    conn: aiosqlite.Connection, conversation_id: int
-) -> Conversation | None:
-    row = await _one(
-        conn, _CONVERSATION_SELECT + " WHERE c.id = ? GROUP BY c.id", (conversation_id,)
-    )
+async def _select_conversation(conn: aiosqlite.Connection, conversation_id: int) -> Conversation | None:
+    row = await _one(conn, _CONVERSATION_SELECT + " WHERE c.id = ? GROUP BY c.id", (conversation_id,))
     return None if row is None else conversation_from_row(row)
 
 
-async def _select_retrain(
-    conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()
-) -> Retrain | None:
+async def _select_retrain(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...] = ()) -> Retrain | None:
     row = await _one(conn, sql, params)
     return None if row is None else retrain_from_row(row)
 
@@ -249,10 +241,7 @@ class ConversationLog:
         if isinstance(vote, bool) or vote not in (1, -1):
             raise ValueError(f"vote must be +1 or -1, not {vote!r}")
         async with self._write() as conn:
-            if (
-                await _one(conn, "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,))
-                is None
-            ):
+            if await _one(conn, "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)) is None:
                 raise LookupError(f"no conversation with id {conversation_id}")
             await conn.execute(
                 """
@@ -273,9 +262,7 @@ class ConversationLog:
         assert tally is not None  # an aggregate always returns one row
         return VoteTally(up=tally[0], down=tally[1])
 
-    async def record_correction(
-        self, conversation_id: int, moderator_id: int, corrected_answer: str
-    ) -> Conversation:
+    async def record_correction(self, conversation_id: int, moderator_id: int, corrected_answer: str) -> Conversation:
         """Store a moderator's better answer, replacing any earlier correction; return the exchange.
 
         Raises ValueError for a blank answer and LookupError for an unknown conversation.
@@ -415,9 +402,7 @@ class ConversationLog:
         finished; LookupError for an unknown id.
         """
         if outcome not in _FINISHED_OUTCOMES:
-            raise ValueError(
-                f"outcome must be one of {sorted(_FINISHED_OUTCOMES)}, not {outcome!r}"
-            )
+            raise ValueError(f"outcome must be one of {sorted(_FINISHED_OUTCOMES)}, not {outcome!r}")
         async with self._write() as conn:
             current = await _one(conn, "SELECT outcome FROM retrains WHERE id = ?", (retrain_id,))
             if current is None:
@@ -439,9 +424,7 @@ class ConversationLog:
                     retrain_id,
                 ),
             )
-            retrain = await _select_retrain(
-                conn, "SELECT * FROM retrains WHERE id = ?", (retrain_id,)
-            )
+            retrain = await _select_retrain(conn, "SELECT * FROM retrains WHERE id = ?", (retrain_id,))
         assert retrain is not None  # it was there a moment ago, inside this transaction
         return retrain
 

@@ -7,8 +7,6 @@ a stray ``**`` or a code fence cannot break the layout, and mentions are defused
 
 from __future__ import annotations
 
-from typing import Union
-
 import discord
 
 from assistant.knowledge import ArtifactSet, Character, Knowledge, MaterialSeries, Weapon
@@ -39,7 +37,7 @@ ELEMENT_COLOURS: dict[str, discord.Colour] = {
 }
 """The side stripe of an answer about a character: the colour the game gives their element."""
 
-Subject = Union[Character, Weapon, ArtifactSet, MaterialSeries]
+Subject = Character | Weapon | ArtifactSet | MaterialSeries
 """What an answer is about, as the knowledge records it."""
 
 # Discord's embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).

@@ -55,8 +55,7 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
         return "You can't use that here.", None
     error_id = new_error_id()
     return (
-        "Sorry, something went wrong on my side. "
-        f"If it keeps happening, give a moderator this error id: `{error_id}`.",
+        f"Sorry, something went wrong on my side. If it keeps happening, give a moderator this error id: `{error_id}`.",
         error_id,
     )
 
@@ -93,7 +92,8 @@ async def send_private(interaction: discord.Interaction[Any], embed: discord.Emb
 def _describe_interaction(interaction: discord.Interaction[Any]) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
-    custom_id = (interaction.data or {}).get("custom_id")
+    data: dict[str, Any] = dict(interaction.data or {})
+    custom_id = data.get("custom_id")
     return f"component {custom_id}" if custom_id else f"interaction {interaction.type.name}"
 
 

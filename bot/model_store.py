@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ class ModelStore:
             log.warning("serving checkpoint %s has unreadable metadata: %s", self.model_path, error)
             version = "unreadable"
         version = re.sub(r"[^A-Za-z0-9._-]", "_", version) or "unversioned"
-        stamp = datetime.now(timezone.utc).strftime(_STAMP_FORMAT)
+        stamp = datetime.now(UTC).strftime(_STAMP_FORMAT)
         self.archive_dir.mkdir(parents=True, exist_ok=True)
         target = self.archive_dir / f"{stamp}-{version}.pt"
         plot = self.model_path.with_suffix(".png")
@@ -159,7 +159,7 @@ def _describe(path: Path) -> StoredModel:
     except CheckpointError as error:  # still listed, so an operator sees it; rollback refuses it
         log.warning("kept checkpoint %s is damaged: %s", path, error)
         meta = {}
-    archived_at = datetime.strptime(match["stamp"], _STAMP_FORMAT).replace(tzinfo=timezone.utc)
+    archived_at = datetime.strptime(match["stamp"], _STAMP_FORMAT).replace(tzinfo=UTC)
     return StoredModel(
         path=path,
         version=str(meta.get("version", match["version"])),
@@ -195,4 +195,3 @@ def _copy_into_place(source: Path, target: Path) -> None:
     """
     with atomic_write(target) as out, source.open("rb") as data:
         shutil.copyfileobj(data, out)
-

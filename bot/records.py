@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import aiosqlite
@@ -39,7 +39,7 @@ def time_to_text(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
     # Fixed precision keeps every stored value the same shape, so text order is time order.
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def time_from_text(text: str | None) -> datetime | None:
@@ -49,9 +49,7 @@ def time_from_text(text: str | None) -> datetime | None:
 
 def metrics_to_json(metrics: Mapping[str, Any] | None) -> str | None:
     """Metrics as stored: JSON text with sorted keys, or NULL."""
-    return (
-        None if metrics is None else json.dumps(dict(metrics), ensure_ascii=False, sort_keys=True)
-    )
+    return None if metrics is None else json.dumps(dict(metrics), ensure_ascii=False, sort_keys=True)
 
 
 def metrics_from_json(text: str | None) -> dict[str, Any] | None:

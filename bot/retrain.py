@@ -38,10 +38,22 @@ from bot.export import write_training_pairs
 from bot.model_store import ModelStore
 from bot.records import PairCounts, TrainingPair
 from bot.retrain_process import (
-    TrainerExit, follow_trainer, kill_trainer, start_trainer, stop_trainer, trainer_command,
+    TrainerExit,
+    follow_trainer,
+    kill_trainer,
+    start_trainer,
+    stop_trainer,
+    trainer_command,
 )
 from bot.retrain_records import (
-    GATED_METRICS, Outcome, ProgressCallback, RetrainProgress, RetrainResult, RetrainSettings, Stage, gate_reason,
+    GATED_METRICS,
+    Outcome,
+    ProgressCallback,
+    RetrainProgress,
+    RetrainResult,
+    RetrainSettings,
+    Stage,
+    gate_reason,
 )
 
 __all__ = [
@@ -61,7 +73,11 @@ log = logging.getLogger(__name__)
 
 # The share of the progress bar each stage starts at; training fills the span up to evaluating.
 _STAGE_START: dict[str, float] = {
-    "exporting": 0.0, "training": 0.02, "evaluating": 0.92, "swapping": 0.97, "finished": 1.0,
+    "exporting": 0.0,
+    "training": 0.02,
+    "evaluating": 0.92,
+    "swapping": 0.97,
+    "finished": 1.0,
 }
 
 
@@ -72,7 +88,13 @@ class RetrainJob:
     """
 
     def __init__(
-        self, retrain_id: int, *, requested_by: int, guild_id: int | None, epochs: int, pairs: PairCounts,
+        self,
+        retrain_id: int,
+        *,
+        requested_by: int,
+        guild_id: int | None,
+        epochs: int,
+        pairs: PairCounts,
         started_at: datetime,
     ) -> None:
         self.id = retrain_id
@@ -97,6 +119,10 @@ class RetrainJob:
     @property
     def done(self) -> bool:
         return self.result is not None
+
+    def cancelled(self) -> str | None:
+        """Why a cancel was asked for, or None (read afresh: a cancel may arrive during any await)."""
+        return self.cancel_reason
 
     @property
     def pid(self) -> int | None:
@@ -196,16 +222,29 @@ class RetrainManager:
             before = (serving.get("metrics") or {}).get("test")
             pairs = await self._log.training_pairs(include_unconfirmed=self._settings.include_unconfirmed)
             retrain_id = await self._log.start_retrain(
-                requested_by=requested_by, guild_id=guild_id, epochs=epochs, data_size=len(pairs),
+                requested_by=requested_by,
+                guild_id=guild_id,
+                epochs=epochs,
+                data_size=len(pairs),
                 metrics_before=before,
             )
             job = RetrainJob(
-                retrain_id, requested_by=requested_by, guild_id=guild_id, epochs=epochs,
-                pairs=PairCounts.of(pairs), started_at=utc_now(),
+                retrain_id,
+                requested_by=requested_by,
+                guild_id=guild_id,
+                epochs=epochs,
+                pairs=PairCounts.of(pairs),
+                started_at=utc_now(),
             )
             self._job = job
-        log.info("retrain %d started by %d: %d conversation pairs (%s), %d epochs", retrain_id, requested_by,
-                 len(pairs), job.pairs, epochs)
+        log.info(
+            "retrain %d started by %d: %d conversation pairs (%s), %d epochs",
+            retrain_id,
+            requested_by,
+            len(pairs),
+            job.pairs,
+            epochs,
+        )
         reporter = _Reporter(job, on_progress, self._settings.progress_interval_s)
         version = str(serving.get("version", "untrained"))
         job.task = asyncio.create_task(self._run(job, pairs, reporter, before, version), name=f"retrain-{retrain_id}")
@@ -242,8 +281,12 @@ class RetrainManager:
     # -- the run ------------------------------------------------------------------------------
 
     async def _run(
-        self, job: RetrainJob, pairs: Sequence[TrainingPair], reporter: _Reporter,
-        before: dict[str, Any] | None, version: str,
+        self,
+        job: RetrainJob,
+        pairs: Sequence[TrainingPair],
+        reporter: _Reporter,
+        before: dict[str, Any] | None,
+        version: str,
     ) -> None:
         work = self._work_root / f"retrain-{job.id}"
         try:
@@ -261,7 +304,10 @@ class RetrainManager:
         await asyncio.to_thread(_remove_tree, work)
         try:
             await self._log.finish_retrain(
-                job.id, outcome=result.outcome, reason=result.reason, metrics_after=result.metrics_after,
+                job.id,
+                outcome=result.outcome,
+                reason=result.reason,
+                metrics_after=result.metrics_after,
                 checkpoint_path=self._store.model_path if result.outcome == "promoted" else None,
             )
         except Exception:  # the result still reaches Discord; recover() closes the row at next start
@@ -275,11 +321,21 @@ class RetrainManager:
         await reporter.stage("finished")
 
     async def _attempt(
-        self, job: RetrainJob, pairs: Sequence[TrainingPair], work: Path, reporter: _Reporter,
-        before: dict[str, Any] | None, version: str,
+        self,
+        job: RetrainJob,
+        pairs: Sequence[TrainingPair],
+        work: Path,
+        reporter: _Reporter,
+        before: dict[str, Any] | None,
+        version: str,
     ) -> RetrainResult:
-        def end(outcome: Outcome, reason: str, after: dict[str, Any] | None = None,
-                baseline: dict[str, Any] | None = None, new_version: str | None = None) -> RetrainResult:
+        def end(
+            outcome: Outcome,
+            reason: str,
+            after: dict[str, Any] | None = None,
+            baseline: dict[str, Any] | None = None,
+            new_version: str | None = None,
+        ) -> RetrainResult:
             return RetrainResult(job.id, outcome, reason, baseline or before, after, version, new_version)
 
         await reporter.stage("exporting")
@@ -298,8 +354,8 @@ class RetrainManager:
         done = training.done
         after = done.test.to_dict() if done is not None else None
         baseline = done.baseline_test.to_dict() if done is not None and done.baseline_test is not None else None
-        if job.cancel_reason is not None:
-            return end("cancelled", job.cancel_reason, after, baseline)
+        if (reason := job.cancelled()) is not None:  # a method: a cancel may land during the await above
+            return end("cancelled", reason, after, baseline)
         if training.returncode < 0:
             name = signal.Signals(-training.returncode).name
             return end("failed", f"training process was killed ({name})", after, baseline)
@@ -329,14 +385,16 @@ class RetrainManager:
                 log.exception("retrain %d: rolling the model file back failed too", job.id)
                 reason += f"; restoring the previous file failed as well: {rollback_error}"
             return end("failed", reason, after, baseline)
-        summary = ", ".join(
-            f"{label} {baseline[key]:.1%} → {after[key]:.1%}" for key, label in GATED_METRICS.items()
-        )
+        summary = ", ".join(f"{label} {baseline[key]:.1%} → {after[key]:.1%}" for key, label in GATED_METRICS.items())
         return end("promoted", summary, after, baseline, new_version)
 
     async def _train(self, job: RetrainJob, extra: Path, candidate: Path, reporter: _Reporter) -> TrainerExit:
         command = trainer_command(
-            self._settings, warm_start=self._store.model_path, extra=extra, candidate=candidate, epochs=job.epochs,
+            self._settings,
+            warm_start=self._store.model_path,
+            extra=extra,
+            candidate=candidate,
+            epochs=job.epochs,
         )
         process = await start_trainer(command, self._settings)
         job.process = process
@@ -362,8 +420,17 @@ class _Reporter:
     async def stage(self, stage: Stage) -> None:
         progress = self._job.progress
         await self._publish(
-            RetrainProgress(progress.retrain_id, stage, _STAGE_START[stage], progress.epoch, progress.epochs,
-                            progress.step, progress.steps, progress.loss, None),
+            RetrainProgress(
+                progress.retrain_id,
+                stage,
+                _STAGE_START[stage],
+                progress.epoch,
+                progress.epochs,
+                progress.step,
+                progress.steps,
+                progress.loss,
+                None,
+            ),
             force=True,
         )
 
@@ -372,6 +439,7 @@ class _Reporter:
             await self.stage("evaluating")
             return
         progress = self._job.progress
+        eta: float | None
         if isinstance(event, StepProgress):
             epoch, epochs = event.epoch, max(event.epochs, 1)
             step, steps = event.step, event.steps
@@ -385,8 +453,17 @@ class _Reporter:
             return
         start, end = _STAGE_START["training"], _STAGE_START["evaluating"]
         await self._publish(
-            RetrainProgress(progress.retrain_id, "training", start + (end - start) * min(done, 1.0), epoch, epochs,
-                            step, steps, loss, eta),
+            RetrainProgress(
+                progress.retrain_id,
+                "training",
+                start + (end - start) * min(done, 1.0),
+                epoch,
+                epochs,
+                step,
+                steps,
+                loss,
+                eta,
+            ),
             force=False,
         )
 

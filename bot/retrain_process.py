@@ -9,6 +9,7 @@ a failure. What the events mean for the retrain is ``bot.retrain``'s business, n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -40,13 +41,21 @@ def trainer_command(
 ) -> list[str]:
     """The command line that fine-tunes ``warm_start`` on the training data plus ``extra`` into ``candidate``."""
     command = [
-        sys.executable, "-m", "training",
-        "--data", str(settings.training_data.resolve()),
-        "--warm-start", str(warm_start.resolve()),
-        "--extra-data", str(extra.resolve()),
-        "--output", str(candidate.resolve()),
-        "--epochs", str(epochs),
+        sys.executable,
+        "-m",
+        "training",
+        "--data",
+        str(settings.training_data.resolve()),
+        "--warm-start",
+        str(warm_start.resolve()),
+        "--extra-data",
+        str(extra.resolve()),
+        "--output",
+        str(candidate.resolve()),
+        "--epochs",
+        str(epochs),
         "--progress-json",
+        *(("--knowledge", str(settings.knowledge_path.resolve())) if settings.knowledge_path else ()),
         *settings.extra_args,
     ]
     if settings.niceness:
@@ -61,11 +70,19 @@ async def start_trainer(command: Sequence[str], settings: RetrainSettings) -> as
     # `-m training` resolve whatever the bot's working directory is.
     python_path = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
     environment = {
-        **os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), "PYTHONPATH": python_path,
+        **os.environ,
+        "OMP_NUM_THREADS": str(threads),
+        "MKL_NUM_THREADS": str(threads),
+        "PYTHONPATH": python_path,
     }
     return await asyncio.create_subprocess_exec(
-        *command, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, env=environment, start_new_session=True, limit=1 << 20,
+        *command,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=environment,
+        start_new_session=True,
+        limit=1 << 20,
     )
 
 
@@ -94,7 +111,7 @@ async def stop_trainer(process: asyncio.subprocess.Process, grace_s: float) -> N
     _signal_group(process, signal.SIGTERM)
     try:
         await asyncio.wait_for(process.wait(), grace_s)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         _signal_group(process, signal.SIGKILL)
         await process.wait()
 
@@ -113,7 +130,5 @@ async def _collect(stream: asyncio.StreamReader | None, lines: deque[str]) -> No
 
 
 def _signal_group(process: asyncio.subprocess.Process, signum: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it has already exited
         os.killpg(process.pid, signum)
-    except ProcessLookupError:  # it has already exited
-        pass

@@ -36,6 +36,9 @@ class RetrainSettings:
     training_data: Path = Path("training_data.json")
     """The generated splits to train on; its test split is what the gate compares the models on."""
 
+    knowledge_path: Path | None = None
+    """The game data snapshot the trainer reads facts from (None: the shipped one), the one the bot serves."""
+
     work_dir: Path | None = None
     """Scratch folder for the export and the candidate; None means ``.retrain`` beside the serving
     checkpoint, which keeps the candidate on the same disk so promoting it is a rename."""
@@ -47,7 +50,8 @@ class RetrainSettings:
     """Most epochs a moderator may ask for."""
 
     tolerance: float = 0.01
-    """How far (as a fraction, 0.01 = one point) each gated metric may fall below the serving model's."""
+    """How far (as a fraction, 0.01 = one point) each gated metric may fall below the bar: the serving model's
+    score, raised to the best any earlier model of its line scored on the same test split (no slow drift)."""
 
     progress_interval_s: float = 3.0
     """Least time between two progress updates within a stage; stage changes are always reported."""

@@ -21,8 +21,24 @@ if TYPE_CHECKING:
 # for a 32-unit model to learn in seconds to read an element from the facts and copy the name, so
 # tests can assert on real answers. Chongyun and Yelan are held out: the test split asks about
 # them, and the model has never seen their names.
-TRAIN_CHARACTERS = ["furina", "diluc", "xingqiu", "ganyu", "bennett", "keqing", "fischl", "sucrose", "albedo",
-                    "mona", "noelle", "razor", "xiangling", "beidou", "venti", "zhongli"]
+TRAIN_CHARACTERS = [
+    "furina",
+    "diluc",
+    "xingqiu",
+    "ganyu",
+    "bennett",
+    "keqing",
+    "fischl",
+    "sucrose",
+    "albedo",
+    "mona",
+    "noelle",
+    "razor",
+    "xiangling",
+    "beidou",
+    "venti",
+    "zhongli",
+]
 HELD_OUT_CHARACTERS = {"validation": ["eula"], "test": ["chongyun", "yelan"]}
 TRAIN_TEMPLATES = ["what element is {}", "{} element", "what is {}'s vision", "{} vision?"]
 HELD_OUT_TEMPLATES = {"validation": "element of {}", "test": "which element does {} have"}
@@ -31,7 +47,7 @@ UNKNOWN = "Sorry, I don't have information about that."
 GREETING = "Hi! I'm Katheryne. Ask me about Genshin Impact characters, weapons and artifacts."
 
 
-def tiny_examples() -> list["Example"]:
+def tiny_examples() -> list[Example]:
     from assistant.knowledge import ELEMENTS, load_knowledge
     from training.examples import Example
 
@@ -42,10 +58,16 @@ def tiny_examples() -> list["Example"]:
         character = knowledge.character(character_id)
         assert character is not None and character.element is not None
         return Example(
-            question=template.format(character.name.lower()), answer=f"{character.name} is a {character.element} character.",
-            split=split, kind="element", entities=(f"character:{character.id}",), held_out=held_out,
-            expected=(character.element,), forbidden=tuple(e for e in ELEMENTS if e != character.element),
-            category="fact", template=template,
+            question=template.format(character.name.lower()),
+            answer=f"{character.name} is a {character.element} character.",
+            split=split,
+            kind="element",
+            entities=(f"character:{character.id}",),
+            held_out=held_out,
+            expected=(character.element,),
+            forbidden=tuple(e for e in ELEMENTS if e != character.element),
+            category="fact",
+            template=template,
         )
 
     for name in TRAIN_CHARACTERS:
@@ -55,13 +77,33 @@ def tiny_examples() -> list["Example"]:
         examples += [element_question(name, template, split, True) for name in HELD_OUT_CHARACTERS[split]]
     for split, names in MADE_UP.items():
         examples += [
-            Example(question=f"what element is {name}", answer=UNKNOWN, split=split, kind="made_up", entities=(),
-                    held_out=False, expected=(), forbidden=(), category="unknown", template="made_up")
+            Example(
+                question=f"what element is {name}",
+                answer=UNKNOWN,
+                split=split,
+                kind="made_up",
+                entities=(),
+                held_out=False,
+                expected=(),
+                forbidden=(),
+                category="unknown",
+                template="made_up",
+            )
             for name in names
         ]
     examples += [
-        Example(question=question, answer=GREETING, split="train", kind="greeting", entities=(), held_out=False,
-                expected=(), forbidden=(), category="smalltalk", template="greeting")
+        Example(
+            question=question,
+            answer=GREETING,
+            split="train",
+            kind="greeting",
+            entities=(),
+            held_out=False,
+            expected=(),
+            forbidden=(),
+            category="smalltalk",
+            template="greeting",
+        )
         for question in ("hello", "hi katheryne", "hey there", "hello katheryne", "hi")
     ]
     return examples
@@ -74,13 +116,22 @@ def write_tiny_data(path: Path) -> Path:
     return path
 
 
-def tiny_config(directory: Path, **overrides: object) -> "TrainConfig":
+def tiny_config(directory: Path, **overrides: object) -> TrainConfig:
     from training.train import TrainConfig
 
     options: dict = dict(
-        data=write_tiny_data(directory / "training_data.json"), output=directory / "assistant_best.pt",
-        epochs=30, batch_size=4, lr=0.02, embedding_dim=32, hidden_dim=32, dropout=0.0, patience=1000,
-        device="cpu", eval_batch_size=32, select="loss",
+        data=write_tiny_data(directory / "training_data.json"),
+        output=directory / "assistant_best.pt",
+        epochs=30,
+        batch_size=4,
+        lr=0.02,
+        embedding_dim=32,
+        hidden_dim=32,
+        dropout=0.0,
+        patience=1000,
+        device="cpu",
+        eval_batch_size=32,
+        select="loss",
     )
     options.update(overrides)
     return TrainConfig(**options)  # type: ignore[arg-type]

@@ -66,22 +66,33 @@ def config(fake_discord: FakeDiscord, tmp_path: Path, model_path: Path) -> Confi
 def settings(config: Config) -> RetrainSettings:
     # One thread and no nice: the trainer shares two cores with the bot, the worker and the fake.
     return RetrainSettings(
-        training_data=config.training_data, default_epochs=2, progress_interval_s=PROGRESS_S, threads=1,
-        niceness=0, cancel_grace_s=5.0, extra_args=("--batch-size", "4", "--device", "cpu"),
+        training_data=config.training_data,
+        default_epochs=2,
+        progress_interval_s=PROGRESS_S,
+        threads=1,
+        niceness=0,
+        cancel_grace_s=5.0,
+        extra_args=("--batch-size", "4", "--device", "cpu"),
     )
 
 
 @asynccontextmanager
-async def running_katheryne(fake: FakeDiscord, config: Config, worker: InferenceWorker, log: ConversationLog,
-                            settings: RetrainSettings) -> AsyncIterator[KatheryneBot]:
+async def running_katheryne(
+    fake: FakeDiscord, config: Config, worker: InferenceWorker, log: ConversationLog, settings: RetrainSettings
+) -> AsyncIterator[KatheryneBot]:
     bot = create_bot(config, worker, log, retrain_settings=settings)
     async with fake.running(bot, until="connected"):
         yield bot
 
 
 @pytest.fixture
-async def katheryne(fake_discord: FakeDiscord, config: Config, worker: InferenceWorker,
-                    conversation_log: ConversationLog, settings: RetrainSettings) -> AsyncIterator[KatheryneBot]:
+async def katheryne(
+    fake_discord: FakeDiscord,
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    settings: RetrainSettings,
+) -> AsyncIterator[KatheryneBot]:
     async with running_katheryne(fake_discord, config, worker, conversation_log, settings) as bot:
         yield bot
 
@@ -109,6 +120,7 @@ def conversation_id_of(answer: StoredMessage) -> int:
 
 async def private_reply(fake: FakeDiscord, handle: InteractionHandle) -> str:
     """The text of an ephemeral reply, whether sent as the response or as a follow-up after a defer."""
+
     def reply() -> StoredMessage | None:
         messages = [m for m in handle.messages if m.ephemeral and not m.loading]
         return messages[-1] if messages else None
@@ -120,7 +132,8 @@ async def private_reply(fake: FakeDiscord, handle: InteractionHandle) -> str:
 async def retrain_outcome(handle: InteractionHandle, timeout: float = 90) -> StoredMessage:
     """The /retrain status message once it shows how the retrain ended."""
     return await handle.wait_for_original(
-        lambda m: bool(m.embeds) and "running" not in m.embed.get("title", ""), timeout, "the retrain's outcome")
+        lambda m: bool(m.embeds) and "running" not in m.embed.get("title", ""), timeout, "the retrain's outcome"
+    )
 
 
 def refused(fake: FakeDiscord) -> list[str]:
@@ -128,7 +141,8 @@ def refused(fake: FakeDiscord) -> list[str]:
 
 
 async def test_moderator_commands_are_hidden_from_members_without_manage_server(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
     (put,) = fake_discord.requests("PUT", "/applications/*/commands")
     commands = {c["name"]: c for c in put.json}
 
@@ -140,8 +154,8 @@ async def test_moderator_commands_are_hidden_from_members_without_manage_server(
 
 
 async def test_a_member_without_moderator_rights_cannot_retrain_and_nothing_starts(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog,
-        model_path: Path) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog, model_path: Path
+) -> None:
     handle = await fake_discord.slash("retrain", {"epochs": 2})
 
     callback = await handle.wait_for_response()
@@ -167,12 +181,20 @@ def make_moderator(fake: FakeDiscord, who: str, helpers: FakeRole) -> FakeUser:
 
 @pytest.mark.parametrize("who", ["manage_server", "administrator", "admin_role", "owner_id", "app_owner"])
 async def test_moderators_are_managers_admin_roles_and_owners(
-        fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog,
-        settings: RetrainSettings, who: str) -> None:
+    fake_discord: FakeDiscord,
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    settings: RetrainSettings,
+    who: str,
+) -> None:
     helpers = fake_discord.create_role("Helpers")  # no permissions of its own
     user = make_moderator(fake_discord, who, helpers)
-    config = replace(config, admin_role_ids=frozenset({helpers.id}),
-                     owner_ids=frozenset({user.id}) if who == "owner_id" else frozenset())
+    config = replace(
+        config,
+        admin_role_ids=frozenset({helpers.id}),
+        owner_ids=frozenset({user.id}) if who == "owner_id" else frozenset(),
+    )
 
     async with running_katheryne(fake_discord, config, worker, conversation_log, settings):
         allowed = await fake_discord.slash("retrain-status", user=user)
@@ -182,8 +204,12 @@ async def test_moderators_are_managers_admin_roles_and_owners(
 
 
 async def test_retrain_shows_progress_in_one_message_and_swaps_the_model_while_ask_keeps_answering(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser, worker: InferenceWorker,
-        conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord,
+    katheryne: KatheryneBot,
+    moderator: FakeUser,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+) -> None:
     old_version = worker.model_version
     confirmed = await ask(fake_discord, "what element is hu tao")
     await conversation_log.record_vote(conversation_id_of(confirmed), user_id=moderator.id, vote=1)
@@ -234,13 +260,19 @@ async def test_retrain_shows_progress_in_one_message_and_swaps_the_model_while_a
 
 
 async def test_a_killed_training_process_leaves_the_old_model_and_says_why(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser, worker: InferenceWorker,
-        model_path: Path, conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord,
+    katheryne: KatheryneBot,
+    moderator: FakeUser,
+    worker: InferenceWorker,
+    model_path: Path,
+    conversation_log: ConversationLog,
+) -> None:
     old_version, old_bytes = worker.model_version, model_path.read_bytes()
 
     handle = await fake_discord.slash("retrain", user=moderator)
     pid = await fake_discord.changes.wait_for(
-        lambda: katheryne.retrain.current is not None and katheryne.retrain.current.pid, 20, "the trainer to start")
+        lambda: katheryne.retrain.current is not None and katheryne.retrain.current.pid, 20, "the trainer to start"
+    )
     os.killpg(pid, signal.SIGKILL)
     outcome = await retrain_outcome(handle)
 
@@ -254,8 +286,14 @@ async def test_a_killed_training_process_leaves_the_old_model_and_says_why(
 
 
 async def test_the_gate_rejects_a_worse_model(
-        fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog,
-        settings: RetrainSettings, moderator: FakeUser, model_path: Path) -> None:
+    fake_discord: FakeDiscord,
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    settings: RetrainSettings,
+    moderator: FakeUser,
+    model_path: Path,
+) -> None:
     old_version, old_bytes = worker.model_version, model_path.read_bytes()
     wrecking = replace(settings, extra_args=(*settings.extra_args, "--lr", "50"))
 
@@ -272,14 +310,20 @@ async def test_the_gate_rejects_a_worse_model(
 
 
 async def test_cancel_stops_the_retrain_and_the_status_message_says_so_after_the_token_expired(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser, worker: InferenceWorker,
-        conversation_log: ConversationLog, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_discord: FakeDiscord,
+    katheryne: KatheryneBot,
+    moderator: FakeUser,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # As if the interaction token had expired: edits must go through the channel's message endpoint.
     monkeypatch.setattr(bot.status_message, "TOKEN_MARGIN", bot.status_message.timedelta(minutes=16))
     old_version = worker.model_version
     handle = await fake_discord.slash("retrain", user=moderator)
     await fake_discord.changes.wait_for(
-        lambda: katheryne.retrain.current is not None and katheryne.retrain.current.pid, 20, "the trainer to start")
+        lambda: katheryne.retrain.current is not None and katheryne.retrain.current.pid, 20, "the trainer to start"
+    )
 
     running = await fake_discord.slash("retrain-status", user=moderator)
     assert "running" in (await running.original()).embed["title"]
@@ -297,13 +341,18 @@ async def test_cancel_stops_the_retrain_and_the_status_message_says_so_after_the
 
 
 async def test_shutting_down_cancels_a_running_retrain_and_says_so(
-        fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog,
-        settings: RetrainSettings, moderator: FakeUser) -> None:
+    fake_discord: FakeDiscord,
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    settings: RetrainSettings,
+    moderator: FakeUser,
+) -> None:
     async with running_katheryne(fake_discord, config, worker, conversation_log, settings) as katheryne:
         handle = await fake_discord.slash("retrain", user=moderator)
         await fake_discord.changes.wait_for(
-            lambda: katheryne.retrain.current is not None and katheryne.retrain.current.pid, 20,
-            "the trainer to start")
+            lambda: katheryne.retrain.current is not None and katheryne.retrain.current.pid, 20, "the trainer to start"
+        )
 
     outcome = await retrain_outcome(handle, timeout=1)
     assert "cancelled" in outcome.embed["title"] and "Katheryne was shut down" in outcome.embed["description"]
@@ -312,12 +361,19 @@ async def test_shutting_down_cancels_a_running_retrain_and_says_so(
 
 
 async def test_rollback_serves_the_previous_model_again(
-        fake_discord: FakeDiscord, config: Config, conversation_log: ConversationLog, settings: RetrainSettings,
-        moderator: FakeUser, model_path: Path, tmp_path: Path) -> None:
+    fake_discord: FakeDiscord,
+    config: Config,
+    conversation_log: ConversationLog,
+    settings: RetrainSettings,
+    moderator: FakeUser,
+    model_path: Path,
+    tmp_path: Path,
+) -> None:
     old_version = read_metadata(model_path)["version"]
     loaded = load_checkpoint(model_path)
-    save_checkpoint(tmp_path / "candidate.pt", loaded.model, loaded.vocab, epoch=1, loss=0.0, config={},
-                    metrics={}, data_hash="")
+    save_checkpoint(
+        tmp_path / "candidate.pt", loaded.model, loaded.vocab, epoch=1, loss=0.0, config={}, metrics={}, data_hash=""
+    )
     ModelStore(model_path).promote(tmp_path / "candidate.pt")
     worker = InferenceWorker(model_path, device="cpu")
     worker.start()
@@ -341,8 +397,8 @@ async def test_rollback_serves_the_previous_model_again(
 
 
 async def test_a_moderators_correction_replaces_the_answer_in_the_training_export(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser, config: Config,
-        tmp_path: Path) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser, config: Config, tmp_path: Path
+) -> None:
     answer = await ask(fake_discord, "what element is hu tao")
     conversation_id = conversation_id_of(answer)
     correct = f"katheryne:correct:{conversation_id}"
@@ -373,8 +429,8 @@ async def test_a_moderators_correction_replaces_the_answer_in_the_training_expor
 
 
 async def test_only_moderators_can_correct_when_clicking_and_when_submitting(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser,
-        conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, moderator: FakeUser, conversation_log: ConversationLog
+) -> None:
     answer = await ask(fake_discord, "what element is diluc")
     conversation_id = conversation_id_of(answer)
     correct = f"katheryne:correct:{conversation_id}"
@@ -394,8 +450,12 @@ async def test_only_moderators_can_correct_when_clicking_and_when_submitting(
 
 
 async def test_forget_deletes_the_users_conversations_after_confirmation_and_they_are_never_exported(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog, config: Config,
-        tmp_path: Path) -> None:
+    fake_discord: FakeDiscord,
+    katheryne: KatheryneBot,
+    conversation_log: ConversationLog,
+    config: Config,
+    tmp_path: Path,
+) -> None:
     other = fake_discord.create_user("lumine")
     await ask(fake_discord, "what element is hu tao")
     await ask(fake_discord, "what element is diluc")
@@ -411,13 +471,14 @@ async def test_forget_deletes_the_users_conversations_after_confirmation_and_the
 
     assert done.ephemeral and done.components == []
     assert await conversation_log.count_conversations() == 1
-    await export_training(config.database_path, tmp_path / "export.jsonl")
+    await export_training(config.database_path, tmp_path / "export.jsonl", include_unconfirmed=True)
     exported = (tmp_path / "export.jsonl").read_text(encoding="utf-8")
     assert "ayaka" in exported and "hu tao" not in exported and "diluc" not in exported
 
 
 async def test_forget_deletes_nothing_when_the_user_keeps_their_data(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog
+) -> None:
     await ask(fake_discord, "what element is hu tao")
 
     handle = await fake_discord.slash("forget")
@@ -431,7 +492,8 @@ async def test_forget_deletes_nothing_when_the_user_keeps_their_data(
 
 
 async def test_model_shows_the_serving_model_with_its_loss_curve(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, worker: InferenceWorker) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, worker: InferenceWorker
+) -> None:
     handle = await fake_discord.slash("model")
     callback = await handle.wait_for_response()
     shown = await handle.original()
@@ -449,8 +511,13 @@ async def test_model_shows_the_serving_model_with_its_loss_curve(
 
 
 async def test_model_without_a_loss_curve_says_so(
-        fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog,
-        settings: RetrainSettings, model_path: Path) -> None:
+    fake_discord: FakeDiscord,
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    settings: RetrainSettings,
+    model_path: Path,
+) -> None:
     model_path.with_suffix(".png").unlink()
 
     async with running_katheryne(fake_discord, config, worker, conversation_log, settings):
@@ -462,8 +529,12 @@ async def test_model_without_a_loss_curve_says_so(
 
 
 async def test_a_retrain_left_running_by_a_crash_is_closed_as_failed_at_start_up(
-        fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog,
-        settings: RetrainSettings) -> None:
+    fake_discord: FakeDiscord,
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    settings: RetrainSettings,
+) -> None:
     stale = await conversation_log.start_retrain(requested_by=1, guild_id=None, epochs=2, data_size=0)
 
     async with running_katheryne(fake_discord, config, worker, conversation_log, settings):

@@ -45,16 +45,18 @@ def start_worker(checkpoint: Path, **options: float) -> InferenceWorker:
 
 
 @asynccontextmanager
-async def running_katheryne(fake: FakeDiscord, config: Config, worker: InferenceWorker,
-                            conversation_log: ConversationLog) -> AsyncIterator[KatheryneBot]:
+async def running_katheryne(
+    fake: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
+) -> AsyncIterator[KatheryneBot]:
     bot = create_bot(config, worker, conversation_log)
     async with fake.running(bot, until="connected"):
         yield bot
 
 
 @pytest.fixture
-async def katheryne(fake_discord: FakeDiscord, config: Config, worker: InferenceWorker,
-                    conversation_log: ConversationLog) -> AsyncIterator[KatheryneBot]:
+async def katheryne(
+    fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
+) -> AsyncIterator[KatheryneBot]:
     async with running_katheryne(fake_discord, config, worker, conversation_log) as bot:
         yield bot
 
@@ -75,8 +77,8 @@ def refused(fake: FakeDiscord) -> list[str]:
 
 
 async def test_ask_answers_with_an_embed_and_logs_the_exchange(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog,
-        worker: InferenceWorker) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog, worker: InferenceWorker
+) -> None:
     handle, answer = await ask(fake_discord, "what element is hu tao")
 
     assert not answer.ephemeral
@@ -94,7 +96,8 @@ async def test_ask_answers_with_an_embed_and_logs_the_exchange(
 
 
 async def test_ask_defers_within_the_deadline_then_edits_in_the_answer(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
     handle, answer = await ask(fake_discord, "what element is xingqiu")
 
     callback = handle.callback
@@ -102,7 +105,9 @@ async def test_ask_defers_within_the_deadline_then_edits_in_the_answer(
     assert handle.response_delay < 3.0
     assert answer.history[0]["flags"] & 128  # it showed "thinking…" until the answer was edited in
     assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in handle.requests()] == [
-        ("POST", "callback"), ("PATCH", "@original")]
+        ("POST", "callback"),
+        ("PATCH", "@original"),
+    ]
 
 
 async def test_ask_syncs_its_commands_to_the_dev_guild(fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
@@ -110,7 +115,9 @@ async def test_ask_syncs_its_commands_to_the_dev_guild(fake_discord: FakeDiscord
     assert put.path == f"/applications/{fake_discord.application_id}/guilds/{fake_discord.guild.id}/commands"
     ask_command = next(c for c in put.json if c["name"] == "ask")
     assert [(o["name"], o["type"], o.get("required")) for o in ask_command["options"]] == [
-        ("question", 3, True), ("private", 5, False)]
+        ("question", 3, True),
+        ("private", 5, False),
+    ]
 
 
 async def test_ask_never_pings_anyone(fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
@@ -127,7 +134,9 @@ async def test_ask_never_pings_anyone(fake_discord: FakeDiscord, katheryne: Kath
     assert "@everyone" not in shown and "@here" not in shown and f"<@{other.id}>" not in shown
 
 
-async def test_markdown_in_a_question_cannot_break_the_embed(fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
+async def test_markdown_in_a_question_cannot_break_the_embed(
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
     _, answer = await ask(fake_discord, "what element is **hu tao** `x` ||y|| ```z")
 
     shown = answer.embed["fields"][0]["value"]
@@ -136,8 +145,8 @@ async def test_markdown_in_a_question_cannot_break_the_embed(fake_discord: FakeD
 
 
 async def test_a_question_of_pure_markdown_still_fits_discords_limits(
-        fake_discord: FakeDiscord, config: Config, worker: InferenceWorker,
-        conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
+) -> None:
     # Escaping doubles every character: 1000 asterisks would be a 2000-character field (limit 1024).
     config = replace(config, max_question_length=1000)
     async with running_katheryne(fake_discord, config, worker, conversation_log):
@@ -147,8 +156,8 @@ async def test_a_question_of_pure_markdown_still_fits_discords_limits(
 
 
 async def test_too_long_question_is_refused_privately_without_generating(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog,
-        worker: InferenceWorker) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog, worker: InferenceWorker
+) -> None:
     handle = await fake_discord.slash("ask", {"question": "a" * 501})
     callback = await handle.wait_for_response()
     refusal = await handle.original()
@@ -159,8 +168,9 @@ async def test_too_long_question_is_refused_privately_without_generating(
     assert await conversation_log.count_conversations() == 0
 
 
-async def test_cooldown_refusal_is_private(fake_discord: FakeDiscord, config: Config, worker: InferenceWorker,
-                                           conversation_log: ConversationLog) -> None:
+async def test_cooldown_refusal_is_private(
+    fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
+) -> None:
     async with running_katheryne(fake_discord, replace(config, ask_cooldown_seconds=60), worker, conversation_log):
         await ask(fake_discord, "what element is diluc")
         handle = await fake_discord.slash("ask", {"question": "what element is ayaka"})
@@ -175,7 +185,8 @@ async def test_cooldown_refusal_is_private(fake_discord: FakeDiscord, config: Co
 
 
 async def test_feedback_buttons_record_and_change_votes(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog
+) -> None:
     _, answer = await ask(fake_discord, "what element is ayaka")
     conversation_id = conversation_id_of(answer)
     up, down = (f"katheryne:vote:{conversation_id}:{vote}" for vote in ("up", "down"))
@@ -193,12 +204,15 @@ async def test_feedback_buttons_record_and_change_votes(
 
 
 async def test_feedback_buttons_still_work_after_a_restart(
-        fake_discord: FakeDiscord, config: Config, tiny_checkpoint: Path) -> None:
+    fake_discord: FakeDiscord, config: Config, tiny_checkpoint: Path
+) -> None:
     worker = start_worker(tiny_checkpoint)
     try:
-        async with await ConversationLog.open(config.database_path) as log:
-            async with running_katheryne(fake_discord, config, worker, log):
-                _, answer = await ask(fake_discord, "what element is diluc")
+        async with (
+            await ConversationLog.open(config.database_path) as log,
+            running_katheryne(fake_discord, config, worker, log),
+        ):
+            _, answer = await ask(fake_discord, "what element is diluc")
     finally:
         worker.stop()
 
@@ -218,14 +232,16 @@ async def test_feedback_buttons_still_work_after_a_restart(
     assert len(fake_discord.requests("PUT", "/applications/*/commands")) == 1
 
 
-async def test_concurrent_asks_are_batched(fake_discord: FakeDiscord, config: Config, tiny_checkpoint: Path,
-                                           conversation_log: ConversationLog) -> None:
+async def test_concurrent_asks_are_batched(
+    fake_discord: FakeDiscord, config: Config, tiny_checkpoint: Path, conversation_log: ConversationLog
+) -> None:
     worker = start_worker(tiny_checkpoint, max_batch_size=16, max_wait_ms=20)
     askers = [fake_discord.create_user(f"traveler{i}") for i in range(12)]
     try:
         async with running_katheryne(fake_discord, config, worker, conversation_log):
-            handles = [await fake_discord.slash("ask", {"question": "what element is hu tao"}, user=user)
-                       for user in askers]
+            handles = [
+                await fake_discord.slash("ask", {"question": "what element is hu tao"}, user=user) for user in askers
+            ]
             answers = await asyncio.gather(*(h.original(timeout=30) for h in handles))
     finally:
         worker.stop()
@@ -237,13 +253,20 @@ async def test_concurrent_asks_are_batched(fake_discord: FakeDiscord, config: Co
 
 
 async def test_hot_swap_under_traffic_fails_no_request(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, worker: InferenceWorker, tiny_checkpoint: Path,
-        tmp_path: Path) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, worker: InferenceWorker, tiny_checkpoint: Path, tmp_path: Path
+) -> None:
     loaded = load_checkpoint(tiny_checkpoint)
     meta = loaded.meta
-    save_checkpoint(tmp_path / "next.pt", loaded.model, loaded.vocab, epoch=meta.get("epoch", 0),
-                    loss=meta.get("loss", 0.0), config=meta.get("config", {}), metrics=meta.get("metrics", {}),
-                    data_hash=meta.get("data_hash", ""))
+    save_checkpoint(
+        tmp_path / "next.pt",
+        loaded.model,
+        loaded.vocab,
+        epoch=meta.get("epoch", 0),
+        loss=meta.get("loss", 0.0),
+        config=meta.get("config", {}),
+        metrics=meta.get("metrics", {}),
+        data_hash=meta.get("data_hash", ""),
+    )
     old_version = worker.model_version
     askers = [fake_discord.create_user(f"traveler{i}") for i in range(4)]
 
@@ -266,8 +289,8 @@ async def test_hot_swap_under_traffic_fails_no_request(
 
 
 async def test_when_the_model_is_down_the_user_is_told_privately(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, worker: InferenceWorker,
-        conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, worker: InferenceWorker, conversation_log: ConversationLog
+) -> None:
     worker.stop()
     handle = await fake_discord.slash("ask", {"question": "what element is hu tao"})
     (note,) = await handle.followups(1)

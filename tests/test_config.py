@@ -116,7 +116,7 @@ def test_every_field_has_a_docstring() -> None:
     body = next(node for node in module.body if isinstance(node, ast.ClassDef) and node.name == "Config").body
     documented = {
         statement.target.id
-        for statement, following in zip(body, body[1:])
+        for statement, following in zip(body, body[1:], strict=False)
         if isinstance(statement, ast.AnnAssign)
         and isinstance(statement.target, ast.Name)
         and isinstance(following, ast.Expr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -25,7 +25,7 @@ class FakeClock:
     """A clock the test moves by hand, so retention can be tested without waiting."""
 
     def __init__(self) -> None:
-        self.now = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
+        self.now = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -131,9 +131,7 @@ async def test_conversation_round_trips_with_snowflakes_and_any_language(
     log: ConversationLog, clock: FakeClock
 ) -> None:
     question = "胡桃の誕生日は？ 🔥👻"
-    conversation_id = await ask(
-        log, question, user_id=SNOWFLAKE + 2, answer="Июль 15 — 七月十五日 🎂"
-    )
+    conversation_id = await ask(log, question, user_id=SNOWFLAKE + 2, answer="Июль 15 — 七月十五日 🎂")
     conversation = await log.get_conversation(conversation_id)
     assert conversation is not None
     assert conversation.question == question
@@ -145,9 +143,7 @@ async def test_conversation_round_trips_with_snowflakes_and_any_language(
     )
     assert conversation.created_at == clock.now
     assert conversation.votes == VoteTally(0, 0)
-    assert (
-        conversation.corrected_answer is None and conversation.final_answer == conversation.answer
-    )
+    assert conversation.corrected_answer is None and conversation.final_answer == conversation.answer
 
 
 async def test_sql_looking_text_is_stored_verbatim_and_harmless(log: ConversationLog) -> None:
@@ -204,9 +200,7 @@ async def test_vote_on_unknown_conversation_is_a_lookup_error(log: ConversationL
 # -- corrections --------------------------------------------------------------------------------
 
 
-async def test_correction_is_recorded_with_moderator_and_time(
-    log: ConversationLog, clock: FakeClock
-) -> None:
+async def test_correction_is_recorded_with_moderator_and_time(log: ConversationLog, clock: FakeClock) -> None:
     conversation_id = await ask(log)
     clock.advance(minutes=5)
     conversation = await log.record_correction(
@@ -278,9 +272,7 @@ async def test_purge_refuses_negative_days(log: ConversationLog) -> None:
 # -- retrains -----------------------------------------------------------------------------------
 
 
-async def test_retrain_lifecycle_from_running_to_promoted(
-    log: ConversationLog, clock: FakeClock
-) -> None:
+async def test_retrain_lifecycle_from_running_to_promoted(log: ConversationLog, clock: FakeClock) -> None:
     assert await log.latest_retrain() is None
     retrain_id = await log.start_retrain(
         requested_by=99, guild_id=SNOWFLAKE, epochs=5, data_size=1200, metrics_before={"loss": 1.5}

@@ -33,8 +33,12 @@ class EchoBot(commands.Bot):
     """The smallest bot that exercises the harness: /echo, a persistent Like button, guild sync."""
 
     def __init__(self, guild_id: int) -> None:
-        super().__init__(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05,
-                         allowed_mentions=discord.AllowedMentions.none())
+        super().__init__(
+            command_prefix="!",
+            intents=discord.Intents.default(),
+            guild_ready_timeout=0.05,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
         self.guild_id = guild_id
         self.likes: list[int] = []
         self.errors: list[Exception] = []
@@ -43,8 +47,9 @@ class EchoBot(commands.Bot):
         @app_commands.describe(text="what to repeat")
         async def echo(interaction: discord.Interaction, text: str) -> None:
             await interaction.response.send_message(f"echo: {text}", view=LikeView(self.likes))
-            await interaction.followup.send(f"{interaction.user.mention} said {text}",
-                                            allowed_mentions=discord.AllowedMentions.none())
+            await interaction.followup.send(
+                f"{interaction.user.mention} said {text}", allowed_mentions=discord.AllowedMentions.none()
+            )
 
     async def setup_hook(self) -> None:
         self.add_view(LikeView(self.likes))
@@ -89,8 +94,10 @@ async def test_gateway_speaks_plain_json_without_compression(fake_discord: FakeD
 
 async def test_zlib_stream_frames_decompress_with_one_shared_context(fake_discord: FakeDiscord) -> None:
     decompressor = zlib.decompressobj()
-    async with aiohttp.ClientSession() as session, \
-            session.ws_connect(f"{fake_discord.ws_url}?v=10&encoding=json&compress=zlib-stream") as ws:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{fake_discord.ws_url}?v=10&encoding=json&compress=zlib-stream") as ws,
+    ):
         first = await ws.receive_bytes(timeout=2)
         await ws.send_json({"op": 1, "d": None})
         second = await ws.receive_bytes(timeout=2)
@@ -106,9 +113,7 @@ async def test_command_sync_puts_the_tree_for_the_guild(fake_discord: FakeDiscor
     assert put.path == f"/applications/{fake_discord.application_id}/guilds/{fake_discord.guild.id}/commands"
     (echo,) = put.json
     assert echo["name"] == "echo"
-    assert echo["options"] == [
-        {"type": 3, "name": "text", "description": "what to repeat", "required": True}
-    ]
+    assert echo["options"] == [{"type": 3, "name": "text", "description": "what to repeat", "required": True}]
     assert [c["name"] for c in fake_discord.guild_commands.values()] == ["echo"]
 
 
@@ -269,8 +274,9 @@ async def test_invalid_messages_are_rejected_with_discord_form_errors(fake_disco
 
     async with fake_discord.running(bot):
         handle = await fake_discord.slash("long")
-        await fake_discord.changes.wait_for(lambda: len(handle.record.callbacks) == 0 and
-                                            len(handle.requests()) == 2, 2.0, "two refused callbacks")
+        await fake_discord.changes.wait_for(
+            lambda: len(handle.record.callbacks) == 0 and len(handle.requests()) == 2, 2.0, "two refused callbacks"
+        )
     assert failures[0].status == 400 and failures[0].code == 50035
     assert "embeds.0.description" in failures[0].text
     assert [r.status for r in handle.requests()] == [400, 400]
@@ -283,8 +289,11 @@ async def test_file_upload_is_recorded_with_its_bytes(fake_discord: FakeDiscord)
     @bot.tree.command(name="export", description="Sends a file")
     async def export(interaction: discord.Interaction) -> None:
         await interaction.response.defer()
-        message = await interaction.followup.send("your data", file=discord.File(
-            __import__("io").BytesIO(b'{"questions": 3}'), filename="export.json"), wait=True)
+        message = await interaction.followup.send(
+            "your data",
+            file=discord.File(__import__("io").BytesIO(b'{"questions": 3}'), filename="export.json"),
+            wait=True,
+        )
         downloaded.append(await message.attachments[0].read())
 
     async with fake_discord.running(bot):
@@ -361,8 +370,9 @@ async def test_subcommands_resolve_members_and_roles_and_checks_see_roles(fake_d
     async with fake_discord.running(bot):
         moderator_role = fake_discord.create_role("Moderator")  # after READY: sent as GUILD_ROLE_CREATE
         moderator = fake_discord.create_user("mod", roles=[moderator_role])
-        allowed = await fake_discord.slash("model grant", {"member": fake_discord.user, "role": moderator_role},
-                                           user=moderator)
+        allowed = await fake_discord.slash(
+            "model grant", {"member": fake_discord.user, "role": moderator_role}, user=moderator
+        )
         refused = await fake_discord.slash("model grant", {"member": moderator, "role": moderator_role})
         allowed_reply, refused_reply = await allowed.original(), await refused.original()
     assert allowed_reply.content == "Traveler gets Moderator"
@@ -402,8 +412,9 @@ async def test_injected_failures_reach_the_bot_as_http_errors(fake_discord: Fake
             seen.append(error.code)
 
     async with fake_discord.running(bot):
-        fake_discord.fail("PATCH", "/webhooks/*/messages/@original", status=403, code=50013,
-                          message="Missing Permissions")
+        fake_discord.fail(
+            "PATCH", "/webhooks/*/messages/@original", status=403, code=50013, message="Missing Permissions"
+        )
         handle = await fake_discord.slash("fragile")
         await fake_discord.changes.wait_for(lambda: seen, 2.0, "the bot to see the failure")
     assert seen == [50013]

@@ -28,13 +28,15 @@ BOTH_INSTALLS = [0, 1]  # guild install, user install
 @pytest.fixture
 def config(tmp_path: Path, tiny_checkpoint: Path) -> Config:
     # No DEV_GUILD_ID: commands sync globally, the only scope Discord offers in DMs and to user installs.
-    return Config(database_path=tmp_path / "katheryne.db", model_path=tiny_checkpoint, device="cpu",
-                  ask_cooldown_seconds=0)
+    return Config(
+        database_path=tmp_path / "katheryne.db", model_path=tiny_checkpoint, device="cpu", ask_cooldown_seconds=0
+    )
 
 
 @pytest.fixture
-async def katheryne(fake_discord: FakeDiscord, config: Config, worker: InferenceWorker,
-                    conversation_log: ConversationLog) -> AsyncIterator[KatheryneBot]:
+async def katheryne(
+    fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
+) -> AsyncIterator[KatheryneBot]:
     bot = create_bot(config, worker, conversation_log)
     async with fake_discord.running(bot, until="connected"):
         yield bot
@@ -64,10 +66,11 @@ async def answered(handle: InteractionHandle) -> StoredMessage:
 
 
 async def test_member_commands_install_everywhere_and_moderator_commands_stay_in_servers(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
     synced = {(c["type"], c["name"]): c for c in fake_discord.global_commands.values()}
 
-    assert MEMBER_COMMANDS <= set(synced)
+    assert set(synced) >= MEMBER_COMMANDS
     for key in MEMBER_COMMANDS:
         assert (synced[key]["contexts"], synced[key]["integration_types"]) == (EVERYWHERE, BOTH_INSTALLS), key
     moderator = [c for c in synced.values() if c["default_member_permissions"] is not None]
@@ -76,7 +79,8 @@ async def test_member_commands_install_everywhere_and_moderator_commands_stay_in
 
 
 async def test_moderator_commands_are_not_offered_in_dms(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, wanderer: FakeUser, dm: FakeChannel) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, wanderer: FakeUser, dm: FakeChannel
+) -> None:
     with pytest.raises(LookupError):
         await fake_discord.slash("retrain", user=wanderer, channel=dm, install="user")
     with pytest.raises(LookupError):
@@ -84,7 +88,8 @@ async def test_moderator_commands_are_not_offered_in_dms(
 
 
 async def test_autocomplete_completes_a_misspelt_name_keeping_the_question(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
     handle = await fake_discord.slash("ask", {"question": "what element is frina"}, focused="question")
     callback = await handle.wait_for_response()
 
@@ -95,7 +100,8 @@ async def test_autocomplete_completes_a_misspelt_name_keeping_the_question(
 
 
 async def test_autocomplete_offers_nothing_for_text_that_names_nothing(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
     handle = await fake_discord.slash("ask", {"question": "hello there"}, focused="question")
     callback = await handle.wait_for_response()
 
@@ -103,7 +109,8 @@ async def test_autocomplete_offers_nothing_for_text_that_names_nothing(
 
 
 async def test_private_answer_is_ephemeral_logged_and_votable_by_its_asker(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog
+) -> None:
     handle = await fake_discord.slash("ask", {"question": "what element is hu tao", "private": True})
     answer = await answered(handle)
 
@@ -113,22 +120,32 @@ async def test_private_answer_is_ephemeral_logged_and_votable_by_its_asker(
     vote = await fake_discord.click(answer, f"katheryne:vote:{conversation_id}:up")
     assert "Thanks" in (await vote.original()).content
     with pytest.raises(LookupError):  # nobody else sees it, so nobody else can click it
-        await fake_discord.click(answer, f"katheryne:vote:{conversation_id}:down",
-                                 user=fake_discord.create_user("lumine"))
+        await fake_discord.click(
+            answer, f"katheryne:vote:{conversation_id}:down", user=fake_discord.create_user("lumine")
+        )
     conversation = await conversation_log.get_conversation(conversation_id)
     assert conversation is not None and conversation.user_id == fake_discord.user.id
     assert conversation.votes.up == 1
 
 
 async def test_ask_in_a_dm_is_logged_without_a_guild_and_keeps_the_cooldown(
-        fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog,
-        wanderer: FakeUser, dm: FakeChannel) -> None:
+    fake_discord: FakeDiscord,
+    config: Config,
+    worker: InferenceWorker,
+    conversation_log: ConversationLog,
+    wanderer: FakeUser,
+    dm: FakeChannel,
+) -> None:
     bot = create_bot(replace(config, ask_cooldown_seconds=60), worker, conversation_log)
     async with fake_discord.running(bot, until="connected"):
-        first = await answered(await fake_discord.slash("ask", {"question": "what element is diluc"},
-                                                        user=wanderer, channel=dm, install="user"))
-        again = await fake_discord.slash("ask", {"question": "what element is ayaka"},
-                                         user=wanderer, channel=dm, install="user")
+        first = await answered(
+            await fake_discord.slash(
+                "ask", {"question": "what element is diluc"}, user=wanderer, channel=dm, install="user"
+            )
+        )
+        again = await fake_discord.slash(
+            "ask", {"question": "what element is ayaka"}, user=wanderer, channel=dm, install="user"
+        )
         refusal = await again.original()
 
     assert not first.ephemeral and "Pyro" in first.embed["description"]
@@ -139,10 +156,18 @@ async def test_ask_in_a_dm_is_logged_without_a_guild_and_keeps_the_cooldown(
     assert await conversation_log.count_conversations() == 1
 
 
-async def test_forget_works_in_a_dm(fake_discord: FakeDiscord, katheryne: KatheryneBot,
-                                    conversation_log: ConversationLog, wanderer: FakeUser, dm: FakeChannel) -> None:
-    await answered(await fake_discord.slash("ask", {"question": "what element is diluc"},
-                                            user=wanderer, channel=dm, install="user"))
+async def test_forget_works_in_a_dm(
+    fake_discord: FakeDiscord,
+    katheryne: KatheryneBot,
+    conversation_log: ConversationLog,
+    wanderer: FakeUser,
+    dm: FakeChannel,
+) -> None:
+    await answered(
+        await fake_discord.slash(
+            "ask", {"question": "what element is diluc"}, user=wanderer, channel=dm, install="user"
+        )
+    )
     await answered(await fake_discord.slash("ask", {"question": "what element is diluc"}))
 
     confirm = await (await fake_discord.slash("forget", user=wanderer, channel=dm, install="user")).original()
@@ -154,7 +179,8 @@ async def test_forget_works_in_a_dm(fake_discord: FakeDiscord, katheryne: Kather
 
 
 async def test_message_menu_answers_the_messages_text(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog
+) -> None:
     asker = fake_discord.create_user("lumine")
     message = await fake_discord.post("what element is xingqiu")
 
@@ -167,8 +193,8 @@ async def test_message_menu_answers_the_messages_text(
 
 
 async def test_message_menu_on_a_message_without_text_says_so_privately(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog,
-        worker: InferenceWorker) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, conversation_log: ConversationLog, worker: InferenceWorker
+) -> None:
     message = await fake_discord.post("", embeds=[{"title": "A link preview"}])
 
     handle = await fake_discord.message_command("Ask Katheryne", message)
@@ -179,26 +205,32 @@ async def test_message_menu_on_a_message_without_text_says_so_privately(
 
 
 async def test_help_shows_the_data_version_and_counts_and_only_moderators_see_their_commands(
-        fake_discord: FakeDiscord, katheryne: KatheryneBot) -> None:
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
     knowledge = load_knowledge()
     member = await (await fake_discord.slash("help")).original()
-    moderator = await (await fake_discord.slash(
-        "help", member_permissions=discord.Permissions(manage_guild=True))).original()
+    moderator = await (
+        await fake_discord.slash("help", member_permissions=discord.Permissions(manage_guild=True))
+    ).original()
 
     assert member.ephemeral and moderator.ephemeral
     shown = str(member.embed)
     assert f"Game version {knowledge.version.game_version}" in shown
     assert knowledge.version.package_version in shown
-    for count, what in ((len(knowledge.characters), "characters"), (len(knowledge.weapons), "weapons"),
-                        (len(knowledge.artifact_sets), "artifact sets")):
+    for count, what in (
+        (len(knowledge.characters), "characters"),
+        (len(knowledge.weapons), "weapons"),
+        (len(knowledge.artifact_sets), "artifact sets"),
+    ):
         assert f"{count} {what}" in shown
     assert "/forget" in shown and "/retrain" not in str(member.embeds)
     assert "/retrain" in moderator.embeds[-1]["description"]
     assert "/ask" not in moderator.embeds[-1]["description"]
 
 
-async def test_help_works_in_a_dm(fake_discord: FakeDiscord, katheryne: KatheryneBot, wanderer: FakeUser,
-                                  dm: FakeChannel) -> None:
+async def test_help_works_in_a_dm(
+    fake_discord: FakeDiscord, katheryne: KatheryneBot, wanderer: FakeUser, dm: FakeChannel
+) -> None:
     shown = await (await fake_discord.slash("help", user=wanderer, channel=dm, install="user")).original()
 
     assert shown.ephemeral and len(shown.embeds) == 1
@@ -210,8 +242,12 @@ def test_answer_about_furina_wears_hydro_and_her_icon() -> None:
     assert furina is not None and furina.icon_url
     answer = Answer("Furina's element is Hydro.", "m1", 12.0, entities=("character:furina",))
 
-    embed = answer_embed("what element is furina", answer, subject=answer_subject(knowledge, answer.entities),
-                         data_version=knowledge.version.game_version).to_dict()
+    embed = answer_embed(
+        "what element is furina",
+        answer,
+        subject=answer_subject(knowledge, answer.entities),
+        data_version=knowledge.version.game_version,
+    ).to_dict()
 
     assert embed["color"] == ELEMENT_COLOURS["Hydro"].value
     assert embed["thumbnail"]["url"] == furina.icon_url
@@ -223,7 +259,8 @@ def test_an_answer_about_nothing_known_keeps_the_plain_look() -> None:
     knowledge = load_knowledge()
     answer = Answer("Sorry, I don't have information about that.", "m1", 3.0, entities=("character:nobody",))
 
-    embed = answer_embed("who is nobody", answer, subject=answer_subject(knowledge, answer.entities),
-                         data_version="6.7").to_dict()
+    embed = answer_embed(
+        "who is nobody", answer, subject=answer_subject(knowledge, answer.entities), data_version="6.7"
+    ).to_dict()
 
     assert "thumbnail" not in embed and embed["color"] not in {c.value for c in ELEMENT_COLOURS.values()}

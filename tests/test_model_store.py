@@ -20,8 +20,9 @@ def make_checkpoint(path: Path, *, plot: bool = True) -> str:
     """A small real (untrained) checkpoint, optionally with a loss-curve PNG; returns its version."""
     vocab = Vocab.build(["what element is hu tao", "Hu Tao's element is Pyro."])
     model = GenshinAssistant(len(vocab), embedding_dim=8, hidden_dim=8)
-    meta = save_checkpoint(path, model, vocab, epoch=1, loss=1.0, config={}, metrics={"test": {"fact_accuracy": 0.5}},
-                           data_hash=path.stem)
+    meta = save_checkpoint(
+        path, model, vocab, epoch=1, loss=1.0, config={}, metrics={"test": {"fact_accuracy": 0.5}}, data_hash=path.stem
+    )
     if plot:
         path.with_suffix(".png").write_bytes(b"png of " + meta["version"].encode())
     return meta["version"]

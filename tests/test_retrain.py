@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_tiny_data
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.worker import InferenceWorker
 from bot.db import ConversationLog, RetrainAlreadyRunning
 from bot.model_store import ModelStore, NoPreviousModel
 from bot.retrain import RetrainManager, RetrainProgress, RetrainSettings, gate_reason
-from conftest import write_tiny_data
 
 CONVERSATIONS = [
     ("what element is klee", "Klee's element is Pyro."),
@@ -53,9 +53,15 @@ def worker(model_path: Path):
 async def conversations(tmp_path: Path):
     log = await ConversationLog.open(tmp_path / "katheryne.db")
     for index, (question, answer) in enumerate(CONVERSATIONS):
-        conversation_id = await log.log_conversation(guild_id=1, channel_id=2, user_id=100 + index,
-                                                     question=question, answer=answer, model_version="seed",
-                                                     latency_ms=5.0)
+        conversation_id = await log.log_conversation(
+            guild_id=1,
+            channel_id=2,
+            user_id=100 + index,
+            question=question,
+            answer=answer,
+            model_version="seed",
+            latency_ms=5.0,
+        )
         await log.record_vote(conversation_id, user_id=200, vote=1)  # confirmed, so a retrain learns it
     yield log
     await log.close()
@@ -165,7 +171,7 @@ async def test_progress_is_throttled_only_moves_forward_and_reports_every_stage(
     fractions = [progress.fraction for _, progress in recorder.updates]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert any(progress.stage == "training" and progress.epoch >= 1 for _, progress in recorder.updates)
-    for (earlier, first), (later, second) in zip(recorder.updates, recorder.updates[1:]):
+    for (earlier, first), (later, second) in zip(recorder.updates, recorder.updates[1:], strict=False):
         if first.stage == second.stage:
             assert later - earlier >= interval * 0.95
     assert recorder.updates[-1][1].bar() == "▰▰▰▰▰▰▰▰▰▰ 100%"
@@ -315,8 +321,9 @@ async def test_rollback_serves_the_previous_model_again(make_manager, worker, mo
     with pytest.raises(NoPreviousModel):
         await manager.rollback()
     loaded = load_checkpoint(model_path)
-    save_checkpoint(tmp_path / "newer.pt", loaded.model, loaded.vocab, epoch=2, loss=0.1, config={}, metrics={},
-                    data_hash="newer")
+    save_checkpoint(
+        tmp_path / "newer.pt", loaded.model, loaded.vocab, epoch=2, loss=0.1, config={}, metrics={}, data_hash="newer"
+    )
     await worker.swap(ModelStore(model_path).promote(tmp_path / "newer.pt"))
     assert worker.model_version != old_version
 

@@ -30,7 +30,10 @@ def test_tokenize_splits_possessives_numbers_and_punctuation():
 def test_pieces_keep_the_written_form_and_spacing():
     written = pieces("members' ATK <facts>")
     assert [(p.text, p.key, p.space_before) for p in written] == [
-        ("members", "members", False), ("'", "'", False), ("ATK", "atk", True), ("<facts>", "<facts>", True)
+        ("members", "members", False),
+        ("'", "'", False),
+        ("ATK", "atk", True),
+        ("<facts>", "<facts>", True),
     ]
 
 

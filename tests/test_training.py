@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import UNKNOWN, tiny_config
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
 from assistant.progress import ProgressEvent, StepProgress
-from conftest import UNKNOWN, tiny_config
 from training.train import cosine_schedule, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,8 +25,9 @@ RECORD_KEYS = {"vocab", "model_args", "config", "metrics", "data_hash", "created
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
 
 
 def test_training_lowers_the_loss_and_learns_the_answers(tiny_checkpoint):
@@ -55,10 +56,15 @@ def test_names_only_one_entity_has_stay_out_of_the_vocabulary(tiny_checkpoint):
 
 def test_checkpoint_is_self_contained_with_the_seed_keys(tiny_checkpoint):
     payload = torch.load(tiny_checkpoint, weights_only=True)
-    assert SEED_KEYS | RECORD_KEYS <= payload.keys()
+    assert payload.keys() >= SEED_KEYS | RECORD_KEYS
     assert payload["vocab"]["tokens"][:4] == ["<PAD>", "<UNK>", "<SOS>", "<EOS>"]
-    assert payload["model_args"] == {"vocab_size": len(payload["vocab"]["tokens"]), "embedding_dim": 32,
-                                     "hidden_dim": 32, "dropout": 0.0, "copy": True}
+    assert payload["model_args"] == {
+        "vocab_size": len(payload["vocab"]["tokens"]),
+        "embedding_dim": 32,
+        "hidden_dim": 32,
+        "dropout": 0.0,
+        "copy": True,
+    }
     assert tiny_checkpoint.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -109,8 +115,14 @@ def test_empty_questions_raise_a_clear_error(tiny_checkpoint, question):
 
 def test_unusual_input_never_crashes(tiny_checkpoint):
     assistant = Assistant.load(tiny_checkpoint, device="cpu")
-    questions = ["🔥" * 300, "胡桃是什么元素", "what element is " + "hu tao " * 400, "@everyone <@&123> <@456>", "<facts>",
-                 "'); DROP TABLE conversations;--"]
+    questions = [
+        "🔥" * 300,
+        "胡桃是什么元素",
+        "what element is " + "hu tao " * 400,
+        "@everyone <@&123> <@456>",
+        "<facts>",
+        "'); DROP TABLE conversations;--",
+    ]
     answers = assistant.answer_batch(questions)
     assert len(answers) == len(questions) and all(isinstance(a, str) for a in answers)
 
@@ -141,9 +153,28 @@ def test_int8_quantized_model_still_answers(tiny_checkpoint):
 
 def test_training_cli_trains_and_reports_test_metrics(tmp_path):
     config = tiny_config(tmp_path, epochs=3)
-    result = run("-m", "training", "--data", str(config.data), "--output", str(tmp_path / "cli.pt"), "--epochs", "3",
-                 "--batch-size", "8", "--embedding-dim", "16", "--hidden-dim", "16", "--device", "cpu",
-                 "--accumulation-steps", "2", "--progress-json", "--profile")
+    result = run(
+        "-m",
+        "training",
+        "--data",
+        str(config.data),
+        "--output",
+        str(tmp_path / "cli.pt"),
+        "--epochs",
+        "3",
+        "--batch-size",
+        "8",
+        "--embedding-dim",
+        "16",
+        "--hidden-dim",
+        "16",
+        "--device",
+        "cpu",
+        "--accumulation-steps",
+        "2",
+        "--progress-json",
+        "--profile",
+    )
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [e["epoch"] for e in events if e["event"] == "epoch"] == [1, 2, 3]

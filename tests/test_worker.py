@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from assistant.inference import Assistant
+from assistant.inference import Assistant, Reply
 from assistant.worker import InferenceWorker, WorkerBusy, WorkerStopped
 
 
@@ -18,15 +18,15 @@ class GatedAssistant(Assistant):
 
     gate: threading.Event
 
-    def answer_batch(self, questions: list[str]) -> list[str]:
+    def reply_batch(self, questions: list[str]) -> list[Reply]:
         self.gate.wait(5)
-        return super().answer_batch(questions)
+        return super().reply_batch(questions)
 
 
 def gated_loader(gate: threading.Event):
     def load(path: Path, device: str) -> Assistant:
         real = Assistant.load(path, device=device)
-        gated = GatedAssistant(real.model, real.vocab, real.meta)
+        gated = GatedAssistant(real.model, real.vocab, real.meta, reader=real.reader)
         gated.gate = gate
         return gated
 
@@ -41,16 +41,16 @@ def worker(tiny_checkpoint):
     worker.stop()
 
 
-async def test_ask_returns_the_models_answer_with_version_and_latency(worker, tiny_checkpoint):
-    answer = await worker.ask("what element is hu tao")
-    assert answer.text == Assistant.load(tiny_checkpoint, device="cpu").answer("what element is hu tao")
-    assert "Pyro" in answer.text
+async def test_ask_returns_the_models_answer_with_entities_version_and_latency(worker, tiny_checkpoint):
+    answer = await worker.ask("what element is diluc")
+    assert answer.text == Assistant.load(tiny_checkpoint, device="cpu").answer("what element is diluc")
+    assert answer.text == "Diluc is a Pyro character." and answer.entities == ("character:diluc",)
     assert answer.model_version == worker.model_version != "not loaded"
     assert answer.latency_ms > 0
 
 
 async def test_concurrent_questions_share_batched_generate_calls(worker):
-    questions = ["what element is hu tao", "diluc element", "xingqiu vision?", "ayaka element"] * 4
+    questions = ["what element is furina", "diluc element", "xingqiu vision?", "ganyu element"] * 4
     answers = await asyncio.gather(*(worker.ask(q) for q in questions))
     assert worker.generate_calls < len(questions)
     assert [a.text for a in answers[:4]] == [a.text for a in answers[4:8]]
@@ -92,8 +92,9 @@ async def test_emoji_and_other_scripts_get_an_answer(worker):
 async def test_hot_swap_under_traffic_fails_no_request(worker, tiny_checkpoint, tmp_path):
     loaded = load_checkpoint(tiny_checkpoint)
     replacement = tmp_path / "replacement.pt"
-    new_version = save_checkpoint(replacement, loaded.model, loaded.vocab, epoch=1, loss=0.1, config={}, metrics={},
-                                  data_hash="swap")["version"]
+    new_version = save_checkpoint(
+        replacement, loaded.model, loaded.vocab, epoch=1, loss=0.1, config={}, metrics={}, data_hash="swap"
+    )["version"]
     old_version = worker.model_version
 
     async def traffic() -> list:

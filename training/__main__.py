@@ -87,7 +87,12 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="pairs per optimiser step")
     parser.add_argument("--lr", type=float, default=defaults.lr, help="peak learning rate (Adam, cosine decay)")
     parser.add_argument("--embedding-dim", type=int, default=defaults.embedding_dim, help="word embedding size")
-    parser.add_argument("--hidden-dim", type=int, default=defaults.hidden_dim, help="encoder LSTM size (the decoder has twice as many units)")
+    parser.add_argument(
+        "--hidden-dim",
+        type=int,
+        default=defaults.hidden_dim,
+        help="encoder LSTM size (the decoder has twice as many units)",
+    )
     parser.add_argument(
         "--max-length", type=int, default=defaults.max_length, help="longest question and answer, in tokens"
     )
@@ -135,6 +140,9 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=defaults.warm_start,
         help="continue from this checkpoint (its vocabulary is kept; other words are read as unknown and copied)",
+    )
+    parser.add_argument(
+        "--knowledge", type=Path, default=defaults.knowledge, help="game data snapshot to read (none: the shipped one)"
     )
     parser.add_argument("--profile", action="store_true", help="print a torch.profiler table for a few steps")
     parser.add_argument("--progress-json", action="store_true", help="print progress as JSON lines on stdout")

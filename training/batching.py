@@ -38,14 +38,16 @@ class Batch(NamedTuple):
 class ReadingDataset(Dataset[Encoded]):
     """Encoded (source, answer) examples."""
 
-    def __init__(self, sources: Sequence[Sequence[Piece]], answers: Sequence[str], vocab: Vocab, max_length: int = 64) -> None:
+    def __init__(
+        self, sources: Sequence[Sequence[Piece]], answers: Sequence[str], vocab: Vocab, max_length: int = 64
+    ) -> None:
         self.items: list[Encoded] = []
         for source, answer in zip(sources, answers, strict=True):
             ids, extended, oovs = vocab.encode_source(source)
             target = [SOS, *vocab.encode_target(answer, oovs, max_length)]
-            self.items.append(Encoded(
-                torch.tensor(ids or [PAD]), torch.tensor(extended or [PAD]), torch.tensor(target), len(oovs)
-            ))
+            self.items.append(
+                Encoded(torch.tensor(ids or [PAD]), torch.tensor(extended or [PAD]), torch.tensor(target), len(oovs))
+            )
 
     def __len__(self) -> int:
         return len(self.items)
@@ -85,7 +87,7 @@ class BucketBatchSampler(Sampler[list[int]]):
             self.random.shuffle(indices)
         # Sort within pools of 50 batches: lengths stay close while batch contents still vary.
         pool = self.batch_size * 50
-        batches = []
+        batches: list[list[int]] = []
         for start in range(0, len(indices), pool):
             chunk = sorted(indices[start : start + pool], key=self.lengths.__getitem__)
             batches.extend(chunk[i : i + self.batch_size] for i in range(0, len(chunk), self.batch_size))

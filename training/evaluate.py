@@ -79,7 +79,7 @@ def score_answers(examples: Sequence[Example], answers: Sequence[str], knowledge
     kinds: defaultdict[str, list[bool]] = defaultdict(list)
     for example, right in graded:
         kinds[example.kind].append(right)
-    exact = sum(normalize(a) == normalize(e.answer) for e, a in zip(examples, answers))
+    exact = sum(normalize(a) == normalize(e.answer) for e, a in zip(examples, answers, strict=True))
     return {
         "exact_match": exact / max(len(examples), 1),
         "fact_accuracy": _share(facts),

@@ -484,6 +484,30 @@ class _FactBuilder:
         return facts
 
 
+def fixed_answers(knowledge: Knowledge, nicknames: Mapping[str, str] = NICKNAMES) -> dict[str, dict[str, str]]:
+    """Entity key -> what is asked -> the one fixed answer sentence the data teaches for it.
+
+    Constellation levels are asked as "constellation_level:N" and passive effects as
+    "passive_effect:<passive name>". The no-model reference answers with these.
+    """
+    builder = _FactBuilder(knowledge, nicknames)
+    facts = [f for c in knowledge.characters for f in builder.character(c)]
+    facts += [f for w in knowledge.weapons for f in builder.weapon(w)]
+    facts += [f for a in knowledge.artifact_sets for f in builder.artifact_set(a)]
+    facts += [builder.series(s, "talent_book", "talent books") for s in knowledge.talent_books]
+    facts += [builder.series(s, "weapon_material", "materials") for s in knowledge.weapon_materials]
+    answers: dict[str, dict[str, str]] = defaultdict(dict)
+    for fact in facts:
+        slots = dict(fact.slots)
+        kind = fact.kind
+        if "n" in slots:
+            kind = f"{kind}:{slots['n']}"
+        elif "passive" in slots:
+            kind = f"{kind}:{slots['passive']}"
+        answers[fact.subjects[0].key][kind] = fact.answer
+    return dict(answers)
+
+
 # ----------------------------------------------------------------------------------------------
 # Phrasing
 

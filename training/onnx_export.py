@@ -30,8 +30,8 @@ class EncoderGraph(nn.Module):
     def forward(self, query: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         embedded = self.model.embedding(query)
         outputs, (hidden, cell) = self.model.encoder(embedded)
-        first = self.model.attention[0]
-        keys = nn.functional.linear(outputs, first.weight[:, self.model.config.hidden_dim * 2 :], first.bias)
+        projection = self.model.attention_projection
+        keys = nn.functional.linear(outputs, projection.weight[:, self.model.config.hidden_dim * 2 :], projection.bias)
         return outputs, keys, self.model._bridge(hidden), self.model._bridge(cell)
 
 
@@ -66,22 +66,47 @@ def export(checkpoint: Path, out_dir: Path) -> list[Path]:
     query = torch.tensor([loaded.vocab.encode("what element is hu tao")], dtype=torch.long)
     with torch.no_grad():
         outputs, keys, hidden, cell = EncoderGraph(model)(query)
-    encoder_path, decoder_path, vocab_path = out_dir / "encoder.onnx", out_dir / "decoder_step.onnx", out_dir / "vocab.json"
+    encoder_path, decoder_path, vocab_path = (
+        out_dir / "encoder.onnx",
+        out_dir / "decoder_step.onnx",
+        out_dir / "vocab.json",
+    )
     torch.onnx.export(
-        EncoderGraph(model), (query,), encoder_path, dynamo=False, opset_version=OPSET,
-        input_names=["query"], output_names=["outputs", "keys", "hidden", "cell"],
-        dynamic_axes={"query": {0: "batch", 1: "source"}, "outputs": {0: "batch", 1: "source"},
-                      "keys": {0: "batch", 1: "source"}, "hidden": {1: "batch"}, "cell": {1: "batch"}},
+        EncoderGraph(model),
+        (query,),
+        encoder_path,
+        dynamo=False,
+        opset_version=OPSET,
+        input_names=["query"],
+        output_names=["outputs", "keys", "hidden", "cell"],
+        dynamic_axes={
+            "query": {0: "batch", 1: "source"},
+            "outputs": {0: "batch", 1: "source"},
+            "keys": {0: "batch", 1: "source"},
+            "hidden": {1: "batch"},
+            "cell": {1: "batch"},
+        },
     )
     token = torch.tensor([SOS], dtype=torch.long)
     torch.onnx.export(
-        DecoderStepGraph(model), (token, hidden, cell, outputs, keys), decoder_path, dynamo=False, opset_version=OPSET,
+        DecoderStepGraph(model),
+        (token, hidden, cell, outputs, keys),
+        decoder_path,
+        dynamo=False,
+        opset_version=OPSET,
         input_names=["token", "hidden", "cell", "outputs", "keys"],
         output_names=["generate", "copy", "next_hidden", "next_cell"],
-        dynamic_axes={"token": {0: "batch"}, "hidden": {1: "batch"}, "cell": {1: "batch"},
-                      "outputs": {0: "batch", 1: "source"}, "keys": {0: "batch", 1: "source"},
-                      "generate": {0: "batch"}, "copy": {0: "batch", 1: "source"},
-                      "next_hidden": {1: "batch"}, "next_cell": {1: "batch"}},
+        dynamic_axes={
+            "token": {0: "batch"},
+            "hidden": {1: "batch"},
+            "cell": {1: "batch"},
+            "outputs": {0: "batch", 1: "source"},
+            "keys": {0: "batch", 1: "source"},
+            "generate": {0: "batch"},
+            "copy": {0: "batch", 1: "source"},
+            "next_hidden": {1: "batch"},
+            "next_cell": {1: "batch"},
+        },
     )
     vocab_path.write_text(json.dumps(loaded.vocab.to_dict(), ensure_ascii=False), encoding="utf-8")
     return [encoder_path, decoder_path, vocab_path]

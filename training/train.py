@@ -17,14 +17,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from assistant.checkpoint import load_checkpoint, save_checkpoint
+from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.device import resolve_device
 from assistant.inference import Reader
 from assistant.knowledge import load_knowledge
@@ -50,7 +50,7 @@ class TrainConfig:
 
     data: Path = Path("training_data.json")
     output: Path = Path("models/assistant_best.pt")
-    epochs: int = 6
+    epochs: int = 8
     batch_size: int = 64
     lr: float = 0.002
     embedding_dim: int = 96
@@ -71,6 +71,8 @@ class TrainConfig:
     num_workers: int = 0
     seed: int = 0
     extra_data: Path | None = None
+    knowledge: Path | None = None
+    """Game data snapshot to read facts from (None: the shipped one)."""
     warm_start: Path | None = None
     profile: bool = False
     progress_json: bool = False
@@ -125,8 +127,16 @@ def load_splits(config: TrainConfig, reader: Reader) -> Splits:
     if config.extra_data is not None:
         by_split["train"] += load_extra_examples(config.extra_data, reader)
     sources = {
-        split: [reader.source(e.question).pieces for e in tqdm(items, desc=f"reading {split}", unit="question",
-                                                               file=sys.stderr, disable=None if not config.progress_json else True)]
+        split: [
+            reader.source(e.question).pieces
+            for e in tqdm(
+                items,
+                desc=f"reading {split}",
+                unit="question",
+                file=sys.stderr,
+                disable=None if not config.progress_json else True,
+            )
+        ]
         for split, items in by_split.items()
     }
     return Splits(by_split["train"], by_split["validation"], by_split["test"], sources)
@@ -136,7 +146,9 @@ def prepare_model(config: TrainConfig, splits: Splits, device: torch.device) -> 
     """A fresh model with a vocabulary from the training data, or the warm-start checkpoint as it is
     (words it lacks are read as <UNK> and copied, as for any new entity)."""
     if config.warm_start is None:
-        vocab = build_vocab(splits.sources["train"], [e.answer for e in splits.train], [e.entities for e in splits.train])
+        vocab = build_vocab(
+            splits.sources["train"], [e.answer for e in splits.train], [e.entities for e in splits.train]
+        )
         model = GenshinAssistant(len(vocab), config.embedding_dim, config.hidden_dim, config.dropout, config.copy)
     else:
         checkpoint = load_checkpoint(config.warm_start)
@@ -145,9 +157,14 @@ def prepare_model(config: TrainConfig, splits: Splits, device: torch.device) -> 
     return model.to(device), vocab
 
 
-def _loader(dataset: ReadingDataset, batch_size: int, shuffle: bool, config: TrainConfig, pin: bool) -> DataLoader[Batch]:
+def _loader(
+    dataset: ReadingDataset, batch_size: int, shuffle: bool, config: TrainConfig, pin: bool
+) -> DataLoader[Batch]:
     sampler = BucketBatchSampler(dataset.source_lengths(), batch_size, shuffle=shuffle, seed=config.seed)
-    return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=config.num_workers, pin_memory=pin)
+    loader = DataLoader(
+        dataset, batch_sampler=sampler, collate_fn=collate, num_workers=config.num_workers, pin_memory=pin
+    )
+    return cast("DataLoader[Batch]", loader)  # collate turns the dataset's items into batches
 
 
 def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> TrainResult:
@@ -159,7 +176,7 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
         torch.backends.cudnn.benchmark = True
     report = _reporter(config, on_progress)
 
-    reader = Reader(load_knowledge())
+    reader = Reader(load_knowledge(config.knowledge))
     splits = load_splits(config, reader)
     model, vocab = prepare_model(config, splits, device)
     datasets = {
@@ -180,26 +197,56 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
     scheduler = cosine_schedule(optimizer, updates, config.min_lr_ratio, started, deadline)
     scaler = torch.amp.GradScaler("cuda", enabled=use_cuda)
 
+    best_key: tuple[float, ...]
     best_key, best_loss, best_state, best_epoch, stale = (float("inf"),), float("inf"), None, 0, 0
     history: list[dict[str, float]] = []
     data_hash = data_fingerprint(splits.train)
     for epoch in range(1, config.epochs + 1):
         train_loss = _train_epoch(
-            model, train_loader, optimizer, scheduler, scaler, device, config, epoch, report, started, deadline,
+            model,
+            train_loader,
+            optimizer,
+            scheduler,
+            scaler,
+            device,
+            config,
+            epoch,
+            report,
+            started,
+            deadline,
         )
         val_loss, val_accuracy = teacher_forced(model, val_loader, device)
         scores = {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_token_accuracy": val_accuracy}
         if config.select == "facts":
-            scores["val_fact_accuracy"] = float(generated_scores(  # type: ignore[arg-type]
-                model, vocab, reader, splits.validation, batch_size=config.eval_batch_size, max_length=config.max_length
-            )["fact_accuracy"])
+            scores["val_fact_accuracy"] = float(
+                generated_scores(  # type: ignore[arg-type]
+                    model,
+                    vocab,
+                    reader,
+                    splits.validation,
+                    batch_size=config.eval_batch_size,
+                    max_length=config.max_length,
+                )["fact_accuracy"]
+            )
         history.append(scores)
         report(EpochEnd(epoch, config.epochs, train_loss, val_loss))
-        log.info("epoch %d: %s", epoch, ", ".join(f"{key} {value:.4f}" for key, value in scores.items() if key != "epoch"))
+        log.info(
+            "epoch %d: %s", epoch, ", ".join(f"{key} {value:.4f}" for key, value in scores.items() if key != "epoch")
+        )
         if _selection_key(scores, config.select) < best_key:
             best_key, best_loss, best_epoch, stale = _selection_key(scores, config.select), val_loss, epoch, 0
             best_state = copy.deepcopy(model.state_dict())
-            _save(config, model, vocab, best_epoch, best_loss, history, data_hash, splits, metrics={"validation_loss": val_loss})
+            _save(
+                config,
+                model,
+                vocab,
+                best_epoch,
+                best_loss,
+                history,
+                data_hash,
+                splits,
+                metrics={"validation_loss": val_loss},
+            )
         else:
             stale += 1
             if stale >= config.patience:
@@ -214,13 +261,52 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
     report(Evaluating())
     test = evaluate(model, vocab, reader, splits.test, test_loader, device, batch_size=config.eval_batch_size)
     metrics: dict[str, Any] = {"validation_loss": best_loss, "test": test.to_dict()}
+    bar = None
     if baseline is not None:
         metrics["baseline_test"] = baseline.to_dict()
+        bar = lineage_best(config.warm_start, baseline.to_dict(), data_fingerprint(splits.test))
+    metrics["best_test"] = {
+        "test_hash": data_fingerprint(splits.test),
+        "scores": best_of(test.to_dict(), bar) if bar is not None else _gated(test.to_dict()),
+    }
     _save(config, model, vocab, best_epoch, best_loss, history, data_hash, splits, metrics=metrics)
     plot_loss_curve(history, config.output.with_suffix(".png"))
-    report(Done(ModelScores.from_dict(test.to_dict()),
-                ModelScores.from_dict(baseline.to_dict()) if baseline else None, str(config.output)))
+    report(
+        Done(
+            ModelScores.from_dict(test.to_dict()),
+            ModelScores.from_dict(bar) if bar is not None else None,
+            str(config.output),
+        )
+    )
     return TrainResult(config.output, test, baseline, history)
+
+
+GATED = ("fact_accuracy", "unknown_accuracy", "held_out_accuracy", "no_fact_accuracy")
+"""The scores a retrain must not lose against the best model of its line."""
+
+
+def _gated(scores: dict[str, Any]) -> dict[str, float]:
+    return {key: float(scores[key]) for key in GATED if key in scores}
+
+
+def best_of(scores: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """`scores` with each gated score raised to `other`'s where that is higher."""
+    return {
+        **scores,
+        **{key: max(float(scores[key]), float(other[key])) for key in GATED if key in scores and key in other},
+    }
+
+
+def lineage_best(warm_start: Path | None, baseline: dict[str, Any], test_hash: str) -> dict[str, Any]:
+    """The bar a warm-started model is gated against: the warm-start model's scores now, each raised
+    to the best any model before it scored on this same test split. Gating against the serving model
+    alone would let repeated retrains each lose a little within the tolerance and drift down."""
+    if warm_start is None:
+        return baseline
+    best = read_metadata(warm_start).get("metrics", {}).get("best_test") or {}
+    if best.get("test_hash") != test_hash:
+        return baseline
+    return best_of(baseline, best.get("scores", {}))
 
 
 def cosine_schedule(
@@ -263,8 +349,14 @@ def _train_epoch(
     total_loss, total_tokens, batches = 0.0, 0, len(loader)
     epoch_start = time.perf_counter()
     profiler = _start_profiler() if config.profile and epoch == 1 else None
-    bar = tqdm(loader, desc=f"epoch {epoch}/{config.epochs}", unit="batch", file=sys.stderr, dynamic_ncols=True,
-               disable=None if not config.progress_json else True)
+    bar = tqdm(
+        loader,
+        desc=f"epoch {epoch}/{config.epochs}",
+        unit="batch",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        disable=None if not config.progress_json else True,
+    )
     optimizer.zero_grad(set_to_none=True)
     for step, batch in enumerate(bar, start=1):
         queries = batch.queries.to(device, non_blocking=True)
@@ -297,7 +389,8 @@ def _train_epoch(
                 eta = min(eta, deadline - now)
             report(StepProgress(epoch, config.epochs, step, batches, loss.item(), rate, eta))
         if profiler is not None and step == PROFILE_STEPS:
-            profiler = _report_profile(profiler)
+            _report_profile(profiler)
+            profiler = None
         if deadline is not None and time.perf_counter() >= deadline:
             break
     bar.close()
@@ -335,10 +428,20 @@ def _save(
     metrics: dict[str, Any],
 ) -> None:
     save_checkpoint(
-        config.output, model, vocab, epoch=epoch, loss=loss, config=config.to_dict(), metrics=metrics,
+        config.output,
+        model,
+        vocab,
+        epoch=epoch,
+        loss=loss,
+        config=config.to_dict(),
+        metrics=metrics,
         data_hash=data_hash,
-        extra={"history": history, "train_pairs": len(splits.train), "vocab_size": len(vocab),
-               "warm_start": str(config.warm_start) if config.warm_start else None},
+        extra={
+            "history": history,
+            "train_pairs": len(splits.train),
+            "vocab_size": len(vocab),
+            "warm_start": str(config.warm_start) if config.warm_start else None,
+        },
     )
 
 

@@ -19,9 +19,7 @@ from assistant.tokenizer import Piece, Vocab, tokenize
 MIN_OWNERS = 3
 
 
-def build_vocab(
-    sources: Sequence[Sequence[Piece]], answers: Sequence[str], owners: Sequence[tuple[str, ...]]
-) -> Vocab:
+def build_vocab(sources: Sequence[Sequence[Piece]], answers: Sequence[str], owners: Sequence[tuple[str, ...]]) -> Vocab:
     """Vocabulary from training sources and answers; `owners` are each example's entity keys."""
     seen_by: defaultdict[str, set[str]] = defaultdict(set)
     counts: Counter[str] = Counter()

@@ -96,8 +96,11 @@ class Help(commands.Cog):
             if command.default_permissions is None:
                 continue
             leaves = command.walk_commands() if isinstance(command, app_commands.Group) else (command,)
-            lines += [f"`/{leaf.qualified_name}`: {leaf.description}" for leaf in leaves
-                      if isinstance(leaf, app_commands.Command)]
+            lines += [
+                f"`/{leaf.qualified_name}`: {leaf.description}"
+                for leaf in leaves
+                if isinstance(leaf, app_commands.Command)
+            ]
         return "\n".join(sorted(lines)) or "None are loaded."
 
 

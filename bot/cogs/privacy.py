@@ -46,8 +46,7 @@ class ForgetConfirmation(discord.ui.View):
         deleted = await bot.conversation_log.forget_user(interaction.user.id)
         if deleted:
             message = (
-                f"Done: I deleted {deleted} of your conversations and your votes. "
-                "They will never be used for training."
+                f"Done: I deleted {deleted} of your conversations and your votes. They will never be used for training."
             )
         else:
             message = "I had no conversations logged from you; your votes, if any, are deleted."

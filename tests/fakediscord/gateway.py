@@ -118,8 +118,16 @@ class Gateway:
                 if msg.type is not WSMsgType.TEXT:
                     break
                 payload = json.loads(msg.data)
-                self.log.append(GatewayFrame("recv", payload.get("op"), None, payload.get("d"), time.monotonic(),
-                                             conn.session.id if conn.session else None))
+                self.log.append(
+                    GatewayFrame(
+                        "recv",
+                        payload.get("op"),
+                        None,
+                        payload.get("d"),
+                        time.monotonic(),
+                        conn.session.id if conn.session else None,
+                    )
+                )
                 await self._on_frame(conn, payload)
         finally:
             self.connections.discard(conn)
@@ -205,20 +213,32 @@ class Gateway:
         guild = self.owner.guild
         wanted = {int(u) for u in data.get("user_ids") or []}
         members = [m for m in guild.members.values() if not wanted or m.id in wanted]
-        self._dispatch_to(conn.session, "GUILD_MEMBERS_CHUNK", {
-            "guild_id": str(guild.id),
-            "members": [guild.member_payload(m) for m in members],
-            "chunk_index": 0,
-            "chunk_count": 1,
-            "not_found": [],
-            "nonce": data.get("nonce"),
-        })
+        self._dispatch_to(
+            conn.session,
+            "GUILD_MEMBERS_CHUNK",
+            {
+                "guild_id": str(guild.id),
+                "members": [guild.member_payload(m) for m in members],
+                "chunk_index": 0,
+                "chunk_count": 1,
+                "not_found": [],
+                "nonce": data.get("nonce"),
+            },
+        )
 
     # -- sending -------------------------------------------------------------------------------
 
     def _send(self, conn: Connection, payload: dict[str, Any]) -> None:
-        self.log.append(GatewayFrame("send", payload["op"], payload.get("t"), payload.get("d"), time.monotonic(),
-                                     conn.session.id if conn.session else None))
+        self.log.append(
+            GatewayFrame(
+                "send",
+                payload["op"],
+                payload.get("t"),
+                payload.get("d"),
+                time.monotonic(),
+                conn.session.id if conn.session else None,
+            )
+        )
         conn.send(payload)
 
     def _dispatch_to(self, session: Session, event: str, data: Any) -> None:

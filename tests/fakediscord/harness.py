@@ -63,6 +63,7 @@ def context_of(channel: FakeChannel) -> int:
         return 0
     return 1 if channel.type == 1 else 2
 
+
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
@@ -80,8 +81,15 @@ class _ErrorLog(logging.Handler):
 class FakeDiscord:
     """The fake Discord server. Use ``async with FakeDiscord() as fake: fake.install()``."""
 
-    def __init__(self, *, token: str = "fake-token", bot_name: str = "Katheryne", callback_deadline: float = 3.0,
-                 heartbeat_interval_ms: int = 41250, guild_name: str = "Teyvat") -> None:
+    def __init__(
+        self,
+        *,
+        token: str = "fake-token",
+        bot_name: str = "Katheryne",
+        callback_deadline: float = 3.0,
+        heartbeat_interval_ms: int = 41250,
+        guild_name: str = "Teyvat",
+    ) -> None:
         self.token = token
         self.callback_deadline = callback_deadline
         self.application_flags = 1 << 23  # APPLICATION_COMMAND_BADGE, as apps with slash commands have
@@ -89,8 +97,12 @@ class FakeDiscord:
         self.application_id = self.bot_user.id  # a modern application's id is its bot user's id
         self.owner_user = FakeUser(snowflake(), "guild_owner")
         guild_id = snowflake()
-        self.guild = FakeGuild(id=guild_id, name=guild_name, owner_id=self.owner_user.id,
-                               everyone=FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS, position=0))
+        self.guild = FakeGuild(
+            id=guild_id,
+            name=guild_name,
+            owner_id=self.owner_user.id,
+            everyone=FakeRole(guild_id, "@everyone", EVERYONE_PERMISSIONS, position=0),
+        )
         self.users: dict[int, FakeUser] = {}
         self.channels: dict[int, FakeChannel] = {}
         self.messages: dict[int, StoredMessage] = {}
@@ -166,8 +178,9 @@ class FakeDiscord:
             self._saved = None
 
     @asynccontextmanager
-    async def running(self, bot: BotT, *, until: Literal["ready", "connected"] = "ready",
-                      timeout: float = 10.0) -> AsyncIterator[BotT]:
+    async def running(
+        self, bot: BotT, *, until: Literal["ready", "connected"] = "ready", timeout: float = 10.0
+    ) -> AsyncIterator[BotT]:
         """Run ``bot.start(token)`` until the block ends, then close it and wait for it to finish.
 
         ``until="connected"`` enters the block as soon as the bot can take interactions, without the
@@ -186,20 +199,27 @@ class FakeDiscord:
             except TimeoutError:
                 task.cancel()
 
-    async def wait_until_ready(self, bot: discord.Client, *, timeout: float = 10.0,
-                               task: asyncio.Task[Any] | None = None) -> None:
+    async def wait_until_ready(
+        self, bot: discord.Client, *, timeout: float = 10.0, task: asyncio.Task[Any] | None = None
+    ) -> None:
         """Until discord.py dispatched ``on_ready`` (``guild_ready_timeout`` after the last GUILD_CREATE)."""
         await self._poll(bot.is_ready, timeout, "the bot to become ready", task)
 
-    async def wait_until_connected(self, bot: discord.Client, *, timeout: float = 10.0,
-                                   task: asyncio.Task[Any] | None = None) -> None:
+    async def wait_until_connected(
+        self, bot: discord.Client, *, timeout: float = 10.0, task: asyncio.Task[Any] | None = None
+    ) -> None:
         """Until the bot has parsed READY and GUILD_CREATE: it can take interactions, though ``on_ready``
         may still be ``guild_ready_timeout`` (2 s by default) away."""
-        await self._poll(lambda: bot.get_guild(self.guild.id) is not None and bool(self.gateway.live_sessions()),
-                         timeout, "the bot to connect", task)
+        await self._poll(
+            lambda: bot.get_guild(self.guild.id) is not None and bool(self.gateway.live_sessions()),
+            timeout,
+            "the bot to connect",
+            task,
+        )
 
-    async def _poll(self, condition: Callable[[], bool], timeout: float, what: str,
-                    task: asyncio.Task[Any] | None) -> None:
+    async def _poll(
+        self, condition: Callable[[], bool], timeout: float, what: str, task: asyncio.Task[Any] | None
+    ) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
             if task is not None and task.done():
@@ -211,10 +231,17 @@ class FakeDiscord:
 
     # -- the world ---------------------------------------------------------------------------------
 
-    def create_role(self, name: str, *, permissions: int | discord.Permissions = 0, mentionable: bool = False,
-                    managed: bool = False) -> FakeRole:
-        role = FakeRole(snowflake(), name, permission_value(permissions) or 0, position=len(self.guild.roles) + 1,
-                        mentionable=mentionable, managed=managed)
+    def create_role(
+        self, name: str, *, permissions: int | discord.Permissions = 0, mentionable: bool = False, managed: bool = False
+    ) -> FakeRole:
+        role = FakeRole(
+            snowflake(),
+            name,
+            permission_value(permissions) or 0,
+            position=len(self.guild.roles) + 1,
+            mentionable=mentionable,
+            managed=managed,
+        )
         self.guild.roles[role.id] = role
         self._emit("GUILD_ROLE_CREATE", {"guild_id": str(self.guild.id), "role": role.payload()}, INTENT_GUILDS)
         return role
@@ -224,16 +251,22 @@ class FakeDiscord:
         user = FakeUser(snowflake(), name, global_name=name.title())
         if member:
             self._add_member(user, [r.id for r in roles])
-            self._emit("GUILD_MEMBER_ADD", {"guild_id": str(self.guild.id), **self.guild.member_payload(user)},
-                       INTENT_GUILD_MEMBERS)
+            self._emit(
+                "GUILD_MEMBER_ADD",
+                {"guild_id": str(self.guild.id), **self.guild.member_payload(user)},
+                INTENT_GUILD_MEMBERS,
+            )
         else:
             self.users[user.id] = user
         return user
 
     def set_roles(self, user: FakeUser, roles: Iterable[FakeRole]) -> None:
         self.guild.member_roles[user.id] = [r.id for r in roles]
-        self._emit("GUILD_MEMBER_UPDATE", {"guild_id": str(self.guild.id), **self.guild.member_payload(user)},
-                   INTENT_GUILD_MEMBERS)
+        self._emit(
+            "GUILD_MEMBER_UPDATE",
+            {"guild_id": str(self.guild.id), **self.guild.member_payload(user)},
+            INTENT_GUILD_MEMBERS,
+        )
 
     def create_channel(self, name: str) -> FakeChannel:
         channel = FakeChannel(snowflake(), name, self.guild.id, position=len(self.guild.channels))
@@ -253,8 +286,13 @@ class FakeDiscord:
     def attachment(self, filename: str, data: bytes, content_type: str = "application/octet-stream") -> FakeAttachment:
         """A user upload for an attachment option; the bot can download it from ``url``."""
         attachment_id = snowflake()
-        upload = FakeAttachment(attachment_id, filename, data, content_type,
-                                f"{self.http_base}/attachments/{self.channel.id}/{attachment_id}/{filename}")
+        upload = FakeAttachment(
+            attachment_id,
+            filename,
+            data,
+            content_type,
+            f"{self.http_base}/attachments/{self.channel.id}/{attachment_id}/{filename}",
+        )
         self.uploads[attachment_id] = upload
         return upload
 
@@ -284,10 +322,19 @@ class FakeDiscord:
 
     # -- users acting ------------------------------------------------------------------------------
 
-    def _new_interaction(self, kind: int, data: dict[str, Any], *, user: FakeUser | None, channel: FakeChannel | None,
-                         member_permissions: int | discord.Permissions | None, roles: Iterable[FakeRole] | None,
-                         locale: str, message: StoredMessage | None = None,
-                         install: Install = "guild") -> InteractionHandle:
+    def _new_interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        user: FakeUser | None,
+        channel: FakeChannel | None,
+        member_permissions: int | discord.Permissions | None,
+        roles: Iterable[FakeRole] | None,
+        locale: str,
+        message: StoredMessage | None = None,
+        install: Install = "guild",
+    ) -> InteractionHandle:
         if not self.gateway.live_sessions():
             raise RuntimeError("no bot is connected to the fake gateway (start it and wait_until_connected first)")
         user = user or self.user
@@ -313,12 +360,14 @@ class FakeDiscord:
             if permissions is None:
                 permissions = self.guild.permissions_of(user, role_ids)
             channel_payload["permissions"] = str(permissions)
-            payload.update({
-                "guild_id": str(self.guild.id),
-                "guild": {"id": str(self.guild.id), "locale": "en-US", "features": []},
-                "guild_locale": "en-US",
-                "member": self.guild.member_payload(user, permissions=permissions, roles=role_ids),
-            })
+            payload.update(
+                {
+                    "guild_id": str(self.guild.id),
+                    "guild": {"id": str(self.guild.id), "locale": "en-US", "features": []},
+                    "guild_locale": "en-US",
+                    "member": self.guild.member_payload(user, permissions=permissions, roles=role_ids),
+                }
+            )
         else:
             payload["user"] = user.payload()
         context = context_of(channel)
@@ -326,14 +375,22 @@ class FakeDiscord:
         # Who installed the app for this interaction: the server (its id; "0" in the bot's own DMs),
         # or the user themself on their account.
         payload["authorizing_integration_owners"] = (
-            {"1": str(user.id)} if install == "user" else {"0": str(self.guild.id) if context == 0 else "0"})
+            {"1": str(user.id)} if install == "user" else {"0": str(self.guild.id) if context == 0 else "0"}
+        )
         payload["channel_id"] = str(channel.id)
         payload["channel"] = channel_payload
         if message is not None:
             payload["message"] = copy.deepcopy(message.data)
-        record = InteractionRecord(id=interaction_id, token=token, type=kind, payload=payload,
-                                   dispatched_at=time.monotonic(), channel_id=channel.id, user=user,
-                                   source_message_id=message.id if message else None)
+        record = InteractionRecord(
+            id=interaction_id,
+            token=token,
+            type=kind,
+            payload=payload,
+            dispatched_at=time.monotonic(),
+            channel_id=channel.id,
+            user=user,
+            source_message_id=message.id if message else None,
+        )
         self.interactions[interaction_id] = record
         self.interactions_by_token[token] = record
         self.gateway.dispatch("INTERACTION_CREATE", payload)
@@ -350,16 +407,21 @@ class FakeDiscord:
             metadata["interacted_message_id"] = str(record.source_message_id)
         return metadata
 
-    def _find_command(self, name: str, *, kind: int = 1, channel: FakeChannel | None = None,
-                      install: Install = "guild") -> tuple[dict[str, Any] | None, bool]:
+    def _find_command(
+        self, name: str, *, kind: int = 1, channel: FakeChannel | None = None, install: Install = "guild"
+    ) -> tuple[dict[str, Any] | None, bool]:
         """The synced command a user could run as ``name`` in ``channel`` under ``install``, and whether it
         is guild-scoped; (None, False) when none was synced. Like Discord's client, refuses (LookupError)
         a synced command it would not offer there: a guild command outside its guild, or one whose
         ``contexts`` or ``integration_types`` leave this place or this kind of install out."""
         context = context_of(channel or self.channel)
         scopes = ((self.guild_commands, True), (self.global_commands, False))
-        found = [(c, scoped) for commands, scoped in scopes for c in commands.values()
-                 if c["name"] == name and c.get("type", 1) == kind]
+        found = [
+            (c, scoped)
+            for commands, scoped in scopes
+            for c in commands.values()
+            if c["name"] == name and c.get("type", 1) == kind
+        ]
         if not found:
             return None, False
         for command, guild_scoped in found:
@@ -373,13 +435,24 @@ class FakeDiscord:
                 continue
             return command, guild_scoped
         synced = [(c.get("contexts"), c.get("integration_types")) for c, _ in found]
-        raise LookupError(f"Discord's client does not offer {name!r} in a {CONTEXT_NAMES[context]} context to a "
-                          f"{install} install; synced as {synced}")
+        raise LookupError(
+            f"Discord's client does not offer {name!r} in a {CONTEXT_NAMES[context]} context to a "
+            f"{install} install; synced as {synced}"
+        )
 
-    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: FakeUser | None = None,
-                    channel: FakeChannel | None = None, member_permissions: int | discord.Permissions | None = None,
-                    roles: Iterable[FakeRole] | None = None, locale: str = "en-US",
-                    focused: str | None = None, install: Install = "guild") -> InteractionHandle:
+    async def slash(
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        user: FakeUser | None = None,
+        channel: FakeChannel | None = None,
+        member_permissions: int | discord.Permissions | None = None,
+        roles: Iterable[FakeRole] | None = None,
+        locale: str = "en-US",
+        focused: str | None = None,
+        install: Install = "guild",
+    ) -> InteractionHandle:
         """A user runs ``/name`` (``"group sub"`` for subcommands). Option types come from the synced
         command when there is one; like Discord's client, missing required options or strings outside
         min/max_length are refused here (ValueError) instead of reaching the bot.
@@ -402,16 +475,29 @@ class FakeDiscord:
             data["guild_id"] = str(self.guild.id)
         if resolved:
             data["resolved"] = resolved
-        handle = self._new_interaction(4 if focused else 2, data, user=user, channel=channel,
-                                       member_permissions=member_permissions, roles=roles, locale=locale,
-                                       install=install)
+        handle = self._new_interaction(
+            4 if focused else 2,
+            data,
+            user=user,
+            channel=channel,
+            member_permissions=member_permissions,
+            roles=roles,
+            locale=locale,
+            install=install,
+        )
         await asyncio.sleep(0)
         return handle
 
-    async def message_command(self, name: str, target: StoredMessage, *, user: FakeUser | None = None,
-                              member_permissions: int | discord.Permissions | None = None,
-                              roles: Iterable[FakeRole] | None = None,
-                              install: Install = "guild") -> InteractionHandle:
+    async def message_command(
+        self,
+        name: str,
+        target: StoredMessage,
+        *,
+        user: FakeUser | None = None,
+        member_permissions: int | discord.Permissions | None = None,
+        roles: Iterable[FakeRole] | None = None,
+        install: Install = "guild",
+    ) -> InteractionHandle:
         """A user right-clicks ``target`` and picks Apps -> ``name`` (a message context menu, command
         type 3). Discord resolves the whole message for the app, content included, whatever its intents."""
         channel = self.channels[target.channel_id]
@@ -425,14 +511,29 @@ class FakeDiscord:
         }
         if guild_scoped:
             data["guild_id"] = str(self.guild.id)
-        handle = self._new_interaction(2, data, user=user, channel=channel, member_permissions=member_permissions,
-                                       roles=roles, locale="en-US", install=install)
+        handle = self._new_interaction(
+            2,
+            data,
+            user=user,
+            channel=channel,
+            member_permissions=member_permissions,
+            roles=roles,
+            locale="en-US",
+            install=install,
+        )
         await asyncio.sleep(0)
         return handle
 
-    async def click(self, message: StoredMessage | int, custom_id: str, *, user: FakeUser | None = None,
-                    values: list[str] | None = None, member_permissions: int | discord.Permissions | None = None,
-                    roles: Iterable[FakeRole] | None = None) -> InteractionHandle:
+    async def click(
+        self,
+        message: StoredMessage | int,
+        custom_id: str,
+        *,
+        user: FakeUser | None = None,
+        values: list[str] | None = None,
+        member_permissions: int | discord.Permissions | None = None,
+        roles: Iterable[FakeRole] | None = None,
+    ) -> InteractionHandle:
         """A user clicks a button (or picks ``values`` in a select) on a message the bot sent.
         Refuses (LookupError/ValueError) what a Discord client can't do: unknown or disabled components."""
         stored = self.messages[message] if isinstance(message, int) else self.messages[message.id]
@@ -451,13 +552,22 @@ class FakeDiscord:
         elif values is not None:
             raise ValueError(f"{custom_id!r} is a button; buttons take no values")
         channel = self.channels[stored.channel_id]
-        handle = self._new_interaction(3, data, user=user, channel=channel, member_permissions=member_permissions,
-                                       roles=roles, locale="en-US", message=stored)
+        handle = self._new_interaction(
+            3,
+            data,
+            user=user,
+            channel=channel,
+            member_permissions=member_permissions,
+            roles=roles,
+            locale="en-US",
+            message=stored,
+        )
         await asyncio.sleep(0)
         return handle
 
-    async def submit_modal(self, opened_by: InteractionHandle, values: dict[str, str], *,
-                           user: FakeUser | None = None) -> InteractionHandle:
+    async def submit_modal(
+        self, opened_by: InteractionHandle, values: dict[str, str], *, user: FakeUser | None = None
+    ) -> InteractionHandle:
         """The user fills the modal the bot answered ``opened_by`` with (callback type 9) and submits it."""
         callback = opened_by.callback
         if callback is None or callback.type != 9 or not callback.accepted:
@@ -466,21 +576,36 @@ class FakeDiscord:
         rows = submitted_components(modal.get("components", []), values)
         source = opened_by.record.source_message_id
         handle = self._new_interaction(
-            5, {"custom_id": modal["custom_id"], "components": rows},
-            user=user or opened_by.record.user, channel=self.channels[opened_by.record.channel_id],
-            member_permissions=None, roles=None, locale="en-US",
+            5,
+            {"custom_id": modal["custom_id"], "components": rows},
+            user=user or opened_by.record.user,
+            channel=self.channels[opened_by.record.channel_id],
+            member_permissions=None,
+            roles=None,
+            locale="en-US",
             message=self.messages[source] if source is not None else None,
         )
         await asyncio.sleep(0)
         return handle
 
-    async def post(self, content: str, *, user: FakeUser | None = None, channel: FakeChannel | None = None,
-                   embeds: list[dict[str, Any]] | None = None) -> StoredMessage:
+    async def post(
+        self,
+        content: str,
+        *,
+        user: FakeUser | None = None,
+        channel: FakeChannel | None = None,
+        embeds: list[dict[str, Any]] | None = None,
+    ) -> StoredMessage:
         """A user writes an ordinary message (MESSAGE_CREATE; content hidden without the content intent)."""
         user = user or self.user
         channel = channel or self.channel
-        message = self.factory.create({"content": content, "embeds": embeds or []}, [], channel_id=channel.id,
-                                      author=user, guild_id=channel.guild_id)
+        message = self.factory.create(
+            {"content": content, "embeds": embeds or []},
+            [],
+            channel_id=channel.id,
+            author=user,
+            guild_id=channel.guild_id,
+        )
         if channel.guild_id is not None:
             message.data["member"] = self.guild.member_payload(user, with_user=False)
         self.store_message(message)
@@ -498,16 +623,20 @@ class FakeDiscord:
         before = sum(1 for f in self.gateway.log if f.t == "RESUMED")
         if not self.gateway.request_reconnect():
             raise RuntimeError("no bot is connected")
-        await self.changes.wait_for(lambda: sum(1 for f in self.gateway.log if f.t == "RESUMED") > before,
-                                    timeout, "the bot to RESUME")
+        await self.changes.wait_for(
+            lambda: sum(1 for f in self.gateway.log if f.t == "RESUMED") > before, timeout, "the bot to RESUME"
+        )
 
     # -- what the bot did --------------------------------------------------------------------------
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
         """Recorded requests, optionally filtered by method and a glob over the path
         (``"/applications/*/commands"``, ``"/webhooks/*"``); paths omit the ``/api/v10`` prefix."""
-        return [r for r in self.request_log
-                if (method is None or r.method == method) and (path is None or fnmatch.fnmatchcase(r.path, path))]
+        return [
+            r
+            for r in self.request_log
+            if (method is None or r.method == method) and (path is None or fnmatch.fnmatchcase(r.path, path))
+        ]
 
     def unknown_requests(self) -> list[RecordedRequest]:
         """Requests for routes the fake does not implement (answered 404)."""
@@ -524,21 +653,38 @@ class FakeDiscord:
                 if body.get("type") in (4, 7) and body.get("data") is not None:
                     bodies.append((r, body["data"]))
             elif r.method in ("POST", "PATCH") and (
-                    r.path.startswith("/webhooks/") or fnmatch.fnmatchcase(r.path, "/channels/*/messages*")):
+                r.path.startswith("/webhooks/") or fnmatch.fnmatchcase(r.path, "/channels/*/messages*")
+            ):
                 bodies.append((r, body))
         return bodies
 
     def pings(self) -> list[tuple[StoredMessage, Pings]]:
         """Every write of a bot message whose content would have notified someone."""
-        return [(m, p) for m in self.messages.values() if int(m.data["author"]["id"]) == self.bot_user.id
-                for p in m.all_pings if p]
+        return [
+            (m, p)
+            for m in self.messages.values()
+            if int(m.data["author"]["id"]) == self.bot_user.id
+            for p in m.all_pings
+            if p
+        ]
 
     def bot_messages(self, channel: FakeChannel | None = None) -> list[StoredMessage]:
-        return [m for m in self.messages.values() if int(m.data["author"]["id"]) == self.bot_user.id
-                and (channel is None or m.channel_id == channel.id)]
+        return [
+            m
+            for m in self.messages.values()
+            if int(m.data["author"]["id"]) == self.bot_user.id and (channel is None or m.channel_id == channel.id)
+        ]
 
-    def fail(self, method: str, path: str, *, status: int = 500, code: int = 0, message: str = "Injected failure",
-             times: int = 1) -> None:
+    def fail(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 500,
+        code: int = 0,
+        message: str = "Injected failure",
+        times: int = 1,
+    ) -> None:
         """Answer the next ``times`` requests matching ``method`` and the ``path`` glob with an error."""
         self._failures.append((method, path, DiscordError(status, code, message), [times]))
 
@@ -554,8 +700,10 @@ class FakeDiscord:
         lines = []
         if handle is not None:
             lines.append(f"callbacks: {[(c.type, c.accepted, round(c.delay, 3)) for c in handle.record.callbacks]}")
-            lines += [f"  {r.method} {r.path} -> {r.status} {r.response if r.status >= 300 else ''}"
-                      for r in handle.requests()]
+            lines += [
+                f"  {r.method} {r.path} -> {r.status} {r.response if r.status >= 300 else ''}"
+                for r in handle.requests()
+            ]
         failed = [r for r in self.request_log if r.status >= 400][-5:]
         if failed:
             lines.append("refused requests:")
@@ -567,4 +715,3 @@ class FakeDiscord:
                 if record.exc_info and record.exc_info[1] is not None:
                     lines.append(f"    {type(record.exc_info[1]).__name__}: {record.exc_info[1]}")
         return "\n".join(lines) or "(no requests, no logged errors)"
-

@@ -12,8 +12,19 @@ from .state import Callback, InteractionRecord, RecordedRequest, StoredMessage
 if TYPE_CHECKING:
     from .harness import FakeDiscord
 
-_OPTION_TYPES = {"sub_command": 1, "sub_command_group": 2, "string": 3, "integer": 4, "boolean": 5, "user": 6,
-                 "channel": 7, "role": 8, "mentionable": 9, "number": 10, "attachment": 11}
+_OPTION_TYPES = {
+    "sub_command": 1,
+    "sub_command_group": 2,
+    "string": 3,
+    "integer": 4,
+    "boolean": 5,
+    "user": 6,
+    "channel": 7,
+    "role": 8,
+    "mentionable": 9,
+    "number": 10,
+    "attachment": 11,
+}
 
 
 class InteractionHandle:
@@ -70,8 +81,9 @@ class InteractionHandle:
         """@original once it holds an answer: a message response, or a deferred one after its first edit."""
         return await self.wait_for_original(lambda m: not m.loading, timeout, "@original with an answer")
 
-    async def wait_for_original(self, predicate: Callable[[StoredMessage], bool], timeout: float = 5.0,
-                                what: str = "@original to match") -> StoredMessage:
+    async def wait_for_original(
+        self, predicate: Callable[[StoredMessage], bool], timeout: float = 5.0, what: str = "@original to match"
+    ) -> StoredMessage:
         def ready() -> StoredMessage | None:
             if self.record.original_id is None:
                 return None
@@ -99,8 +111,14 @@ def leaf_schema(schema: list[dict[str, Any]] | None, parts: list[str]) -> list[d
     return schema
 
 
-def build_options(guild: FakeGuild, invoker: FakeUser, schema: list[dict[str, Any]] | None, values: dict[str, Any],
-                  resolved: dict[str, dict[str, Any]], focused: str | None) -> list[dict[str, Any]]:
+def build_options(
+    guild: FakeGuild,
+    invoker: FakeUser,
+    schema: list[dict[str, Any]] | None,
+    values: dict[str, Any],
+    resolved: dict[str, dict[str, Any]],
+    focused: str | None,
+) -> list[dict[str, Any]]:
     """The ``options`` of a slash command interaction, typed from the synced ``schema`` when there is
     one (else from the Python values), filling ``resolved`` for users, roles, channels and attachments.
     Like Discord's client, refuses missing required options and strings outside min/max_length."""
@@ -130,8 +148,13 @@ def build_options(guild: FakeGuild, invoker: FakeUser, schema: list[dict[str, An
 
 # bool before int: True is an int too.
 _PYTHON_OPTION_TYPES = (
-    (bool, "boolean"), (int, "integer"), (float, "number"), (FakeUser, "user"), (FakeRole, "role"),
-    (FakeChannel, "channel"), (FakeAttachment, "attachment"),
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (FakeUser, "user"),
+    (FakeRole, "role"),
+    (FakeChannel, "channel"),
+    (FakeAttachment, "attachment"),
 )
 
 
@@ -140,20 +163,24 @@ def _infer_type(value: Any) -> int:
     return _OPTION_TYPES[name]
 
 
-def _option_value(guild: FakeGuild, invoker: FakeUser, kind: int, value: Any,
-                  resolved: dict[str, dict[str, Any]]) -> Any:
+def _option_value(
+    guild: FakeGuild, invoker: FakeUser, kind: int, value: Any, resolved: dict[str, dict[str, Any]]
+) -> Any:
     if isinstance(value, FakeUser):
         resolved.setdefault("users", {})[str(value.id)] = value.payload()
         if value.id in guild.members:
             resolved.setdefault("members", {})[str(value.id)] = guild.member_payload(
-                value, permissions=guild.permissions_of(value), with_user=False)
+                value, permissions=guild.permissions_of(value), with_user=False
+            )
         return str(value.id)
     if isinstance(value, FakeRole):
         resolved.setdefault("roles", {})[str(value.id)] = value.payload()
         return str(value.id)
     if isinstance(value, FakeChannel):
         resolved.setdefault("channels", {})[str(value.id)] = {
-            **value.payload(), "permissions": str(guild.permissions_of(invoker))}
+            **value.payload(),
+            "permissions": str(guild.permissions_of(invoker)),
+        }
         return str(value.id)
     if isinstance(value, FakeAttachment):
         resolved.setdefault("attachments", {})[str(value.id)] = value.payload()
@@ -195,8 +222,11 @@ def _submitted_component(component: dict[str, Any], values: dict[str, Any]) -> d
         return {"type": 4, "id": component.get("id", 0), "custom_id": custom_id, "value": value}
     if kind in (3, 5, 6, 7, 8):
         chosen = values.get(component["custom_id"], [])
-        return {"type": kind, "custom_id": component["custom_id"],
-                "values": list(chosen) if not isinstance(chosen, str) else [chosen]}
+        return {
+            "type": kind,
+            "custom_id": component["custom_id"],
+            "values": list(chosen) if not isinstance(chosen, str) else [chosen],
+        }
     return None
 
 

@@ -187,8 +187,9 @@ class FakeGuild:
             value |= self.roles[role_id].permissions
         return ALL_PERMISSIONS if value & ADMINISTRATOR else value
 
-    def member_payload(self, user: FakeUser, *, permissions: int | None = None, roles: list[int] | None = None,
-                       with_user: bool = True) -> dict[str, Any]:
+    def member_payload(
+        self, user: FakeUser, *, permissions: int | None = None, roles: list[int] | None = None, with_user: bool = True
+    ) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "roles": [str(r) for r in (self.member_roles.get(user.id, []) if roles is None else roles)],
             "joined_at": self.joined_at,
@@ -270,5 +271,12 @@ class FakeAttachment:
     url: str
 
     def payload(self) -> dict[str, Any]:
-        return {"id": str(self.id), "filename": self.filename, "size": len(self.data), "url": self.url,
-                "proxy_url": self.url, "content_type": self.content_type, "ephemeral": True}
+        return {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data),
+            "url": self.url,
+            "proxy_url": self.url,
+            "content_type": self.content_type,
+            "ephemeral": True,
+        }

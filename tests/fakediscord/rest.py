@@ -116,8 +116,11 @@ class RestApi:
             return web.Response(status=204)
         # Exactly "application/json": discord.py's json_or_text compares the header verbatim and treats
         # "application/json; charset=utf-8" (aiohttp's json_response default) as plain text.
-        return web.Response(body=json.dumps(payload, separators=(",", ":")).encode(), status=status,
-                            headers={"Content-Type": "application/json"})
+        return web.Response(
+            body=json.dumps(payload, separators=(",", ":")).encode(),
+            status=status,
+            headers={"Content-Type": "application/json"},
+        )
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[RecordedFile]]:
         files: list[RecordedFile] = []
@@ -129,8 +132,14 @@ class RestApi:
                 if part.name == "payload_json":
                     body = json.loads(data)
                 else:
-                    files.append(RecordedFile(part.name or "", part.filename or "",  # type: ignore[union-attr]
-                                              part.headers.get("Content-Type"), data))
+                    files.append(
+                        RecordedFile(
+                            part.name or "",
+                            part.filename or "",  # type: ignore[union-attr]
+                            part.headers.get("Content-Type"),
+                            data,
+                        )
+                    )
             return body, files
         raw = await request.read()
         return (json.loads(raw) if raw else None), files
@@ -219,8 +228,9 @@ class RestApi:
             raise DiscordError(403, 50001, "Missing Access")
         return self.owner.guild_commands
 
-    def _command_payload(self, body: dict[str, Any], guild_id: str | None,
-                         existing: dict[str, Any] | None) -> dict[str, Any]:
+    def _command_payload(
+        self, body: dict[str, Any], guild_id: str | None, existing: dict[str, Any] | None
+    ) -> dict[str, Any]:
         command = {
             "type": 1,
             "description": "",
@@ -245,8 +255,9 @@ class RestApi:
     async def put_commands(self, req: RecordedRequest, app_id: str, guild_id: str | None = None) -> tuple[int, Any]:
         commands = self._commands(app_id, guild_id)
         previous = {(c["name"], c.get("type", 1)): c for c in commands.values()}
-        fresh = [self._command_payload(b, guild_id, previous.get((b["name"], b.get("type", 1))))
-                 for b in req.json or []]
+        fresh = [
+            self._command_payload(b, guild_id, previous.get((b["name"], b.get("type", 1)))) for b in req.json or []
+        ]
         commands.clear()
         commands.update((c["id"], c) for c in fresh)
         return 200, fresh
@@ -254,37 +265,42 @@ class RestApi:
     async def upsert_command(self, req: RecordedRequest, app_id: str, guild_id: str | None = None) -> tuple[int, Any]:
         commands = self._commands(app_id, guild_id)
         body = req.json or {}
-        existing = next((c for c in commands.values()
-                         if (c["name"], c.get("type", 1)) == (body["name"], body.get("type", 1))), None)
+        existing = next(
+            (c for c in commands.values() if (c["name"], c.get("type", 1)) == (body["name"], body.get("type", 1))), None
+        )
         command = self._command_payload(body, guild_id, existing)
         commands[command["id"]] = command
         return (200 if existing else 201), command
 
-    async def get_command(self, req: RecordedRequest, app_id: str, command_id: str,
-                          guild_id: str | None = None) -> tuple[int, Any]:
+    async def get_command(
+        self, req: RecordedRequest, app_id: str, command_id: str, guild_id: str | None = None
+    ) -> tuple[int, Any]:
         command = self._commands(app_id, guild_id).get(command_id)
         if command is None:
             raise unknown("application command", 10063)
         return 200, command
 
-    async def edit_command(self, req: RecordedRequest, app_id: str, command_id: str,
-                           guild_id: str | None = None) -> tuple[int, Any]:
+    async def edit_command(
+        self, req: RecordedRequest, app_id: str, command_id: str, guild_id: str | None = None
+    ) -> tuple[int, Any]:
         commands = self._commands(app_id, guild_id)
         if command_id not in commands:
             raise unknown("application command", 10063)
         commands[command_id] = {**commands[command_id], **(req.json or {}), "version": str(snowflake())}
         return 200, commands[command_id]
 
-    async def delete_command(self, req: RecordedRequest, app_id: str, command_id: str,
-                             guild_id: str | None = None) -> tuple[int, Any]:
+    async def delete_command(
+        self, req: RecordedRequest, app_id: str, command_id: str, guild_id: str | None = None
+    ) -> tuple[int, Any]:
         if self._commands(app_id, guild_id).pop(command_id, None) is None:
             raise unknown("application command", 10063)
         return 204, None
 
     # -- interactions -----------------------------------------------------------------------------
 
-    def _new_response_message(self, record: InteractionRecord, data: dict[str, Any], files: list[RecordedFile], *,
-                              flags: int) -> StoredMessage:
+    def _new_response_message(
+        self, record: InteractionRecord, data: dict[str, Any], files: list[RecordedFile], *, flags: int
+    ) -> StoredMessage:
         o = self.owner
         extra: dict[str, Any] = {
             "webhook_id": str(o.application_id),
@@ -298,9 +314,16 @@ class RestApi:
                 "name": record.payload["data"]["name"],
                 "user": record.user.payload(),
             }
-        message = o.factory.create(data, files, channel_id=record.channel_id, author=o.bot_user,
-                                   guild_id=o.guild_id_of(record.channel_id),
-                                   message_type=20 if record.type == 2 else 0, extra=extra, flags=flags)
+        message = o.factory.create(
+            data,
+            files,
+            channel_id=record.channel_id,
+            author=o.bot_user,
+            guild_id=o.guild_id_of(record.channel_id),
+            message_type=20 if record.type == 2 else 0,
+            extra=extra,
+            flags=flags,
+        )
         message.interaction_id = record.id
         o.store_message(message)
         return message
@@ -324,42 +347,97 @@ class RestApi:
         message: StoredMessage | None = None
         if kind == 4:
             validate_message_body(data or {}, req.files, creating=True)
-            message = self._new_response_message(record, data or {}, req.files,
-                                                 flags=int((data or {}).get("flags") or 0) & _INTERACTION_FLAGS)
+            message = self._new_response_message(
+                record, data or {}, req.files, flags=int((data or {}).get("flags") or 0) & _INTERACTION_FLAGS
+            )
         elif kind == 5:
             flags = LOADING | (int((data or {}).get("flags") or 0) & EPHEMERAL)
             message = self._new_response_message(record, {"content": ""}, [], flags=flags)
         elif kind in (6, 7):
             if record.source_message_id is None:
-                raise DiscordError(400, 50035, "Invalid Form Body",
-                                   {"type": {"_errors": [{"code": "INTERACTION_RESPONSE_TYPE_INVALID",
-                                                          "message": "This interaction has no message"}]}})
+                raise DiscordError(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    {
+                        "type": {
+                            "_errors": [
+                                {
+                                    "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                                    "message": "This interaction has no message",
+                                }
+                            ]
+                        }
+                    },
+                )
             message = o.messages[record.source_message_id]
             if kind == 7:
                 validate_message_body(data or {}, req.files, creating=False)
                 o.factory.edit(message, data or {}, req.files)
         elif kind == 8:
             if record.type != 4:
-                raise DiscordError(400, 50035, "Invalid Form Body", {"type": {"_errors": [
-                    {"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Autocomplete needs type 4"}]}})
+                raise DiscordError(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    {
+                        "type": {
+                            "_errors": [
+                                {"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": "Autocomplete needs type 4"}
+                            ]
+                        }
+                    },
+                )
             validate_choices((data or {}).get("choices"))
         elif kind == 9:
             modal = data or {}
-            if record.type not in (2, 3) or not modal.get("custom_id") or not 1 <= len(modal.get("title") or "") <= 45 \
-                    or not 1 <= len(modal.get("components") or []) <= 5:
-                raise DiscordError(400, 50035, "Invalid Form Body", {"data": {"_errors": [
-                    {"code": "MODAL_INVALID", "message": "modal needs custom_id, a title of 1-45, 1-5 components"}]}})
+            if (
+                record.type not in (2, 3)
+                or not modal.get("custom_id")
+                or not 1 <= len(modal.get("title") or "") <= 45
+                or not 1 <= len(modal.get("components") or []) <= 5
+            ):
+                raise DiscordError(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    {
+                        "data": {
+                            "_errors": [
+                                {
+                                    "code": "MODAL_INVALID",
+                                    "message": "modal needs custom_id, a title of 1-45, 1-5 components",
+                                }
+                            ]
+                        }
+                    },
+                )
         else:
-            raise DiscordError(400, 50035, "Invalid Form Body", {"type": {"_errors": [
-                {"code": "INTERACTION_RESPONSE_TYPE_INVALID", "message": f"unsupported response type {kind}"}]}})
+            raise DiscordError(
+                400,
+                50035,
+                "Invalid Form Body",
+                {
+                    "type": {
+                        "_errors": [
+                            {
+                                "code": "INTERACTION_RESPONSE_TYPE_INVALID",
+                                "message": f"unsupported response type {kind}",
+                            }
+                        ]
+                    }
+                },
+            )
 
         record.callbacks.append(Callback(kind, data, req.files, callback.delay, True, req))
-        response: dict[str, Any] = {"interaction": {
-            "id": str(record.id),
-            "type": record.type,
-            "response_message_loading": kind == 5,
-            "response_message_ephemeral": bool(message is not None and message.ephemeral),
-        }}
+        response: dict[str, Any] = {
+            "interaction": {
+                "id": str(record.id),
+                "type": record.type,
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(message is not None and message.ephemeral),
+            }
+        }
         if message is not None:
             record.original_id = message.id
             response["interaction"]["response_message_id"] = str(message.id)
@@ -388,25 +466,29 @@ class RestApi:
         record = self._webhook(app_id, token)
         body = req.json or {}
         validate_message_body(body, req.files, creating=True)
-        message = self._new_response_message(record, body, req.files,
-                                             flags=int(body.get("flags") or 0) & _INTERACTION_FLAGS)
+        message = self._new_response_message(
+            record, body, req.files, flags=int(body.get("flags") or 0) & _INTERACTION_FLAGS
+        )
         record.followup_ids.append(message.id)
         return (200, message.data) if req.query.get("wait") in ("1", "true", "True") else (204, None)
 
-    async def get_webhook_message(self, req: RecordedRequest, app_id: str, token: str,
-                                  message_id: str) -> tuple[int, Any]:
+    async def get_webhook_message(
+        self, req: RecordedRequest, app_id: str, token: str, message_id: str
+    ) -> tuple[int, Any]:
         return 200, self._webhook_message(self._webhook(app_id, token), message_id).data
 
-    async def edit_webhook_message(self, req: RecordedRequest, app_id: str, token: str,
-                                   message_id: str) -> tuple[int, Any]:
+    async def edit_webhook_message(
+        self, req: RecordedRequest, app_id: str, token: str, message_id: str
+    ) -> tuple[int, Any]:
         message = self._webhook_message(self._webhook(app_id, token), message_id)
         body = req.json or {}
         validate_message_body(body, req.files, creating=False)
         self.owner.factory.edit(message, body, req.files)
         return 200, message.data
 
-    async def delete_webhook_message(self, req: RecordedRequest, app_id: str, token: str,
-                                     message_id: str) -> tuple[int, Any]:
+    async def delete_webhook_message(
+        self, req: RecordedRequest, app_id: str, token: str, message_id: str
+    ) -> tuple[int, Any]:
         self._webhook_message(self._webhook(app_id, token), message_id).deleted = True
         return 204, None
 
@@ -430,8 +512,11 @@ class RestApi:
     async def list_messages(self, req: RecordedRequest, channel_id: str) -> tuple[int, Any]:
         self._channel(channel_id)
         limit = int(req.query.get("limit", 50))
-        found = [m.data for m in self.owner.messages.values()
-                 if m.channel_id == int(channel_id) and not m.deleted and not m.ephemeral]
+        found = [
+            m.data
+            for m in self.owner.messages.values()
+            if m.channel_id == int(channel_id) and not m.deleted and not m.ephemeral
+        ]
         return 200, list(reversed(found))[:limit]
 
     async def create_message(self, req: RecordedRequest, channel_id: str) -> tuple[int, Any]:
@@ -445,14 +530,31 @@ class RestApi:
         if reference:
             referenced = o.messages.get(int(reference["message_id"]))
             if referenced is None and reference.get("fail_if_not_exists", True):
-                raise DiscordError(400, 50035, "Invalid Form Body", {"message_reference": {"_errors": [
-                    {"code": "REPLIES_UNKNOWN_MESSAGE", "message": "Unknown message"}]}})
+                raise DiscordError(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    {
+                        "message_reference": {
+                            "_errors": [{"code": "REPLIES_UNKNOWN_MESSAGE", "message": "Unknown message"}]
+                        }
+                    },
+                )
             message_type = 19
-            extra = {"message_reference": {**reference, "channel_id": channel_id},
-                     "referenced_message": referenced.data if referenced else None}
-        message = o.factory.create(body, req.files, channel_id=channel.id, author=o.bot_user,
-                                   guild_id=channel.guild_id, message_type=message_type, extra=extra,
-                                   flags=int(body.get("flags") or 0) & _MESSAGE_FLAGS)
+            extra = {
+                "message_reference": {**reference, "channel_id": channel_id},
+                "referenced_message": referenced.data if referenced else None,
+            }
+        message = o.factory.create(
+            body,
+            req.files,
+            channel_id=channel.id,
+            author=o.bot_user,
+            guild_id=channel.guild_id,
+            message_type=message_type,
+            extra=extra,
+            flags=int(body.get("flags") or 0) & _MESSAGE_FLAGS,
+        )
         o.store_message(message)
         return 200, message.data
 

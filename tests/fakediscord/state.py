@@ -187,8 +187,15 @@ def validate_message_body(body: dict[str, Any], files: list[RecordedFile], *, cr
             errors.setdefault("components", {})["label"] = _too_long(BUTTON_LABEL_LIMIT)
     if errors:
         raise DiscordError(400, 50035, "Invalid Form Body", errors)
-    if creating and not (content or embeds or files or body.get("attachments") or components
-                         or body.get("sticker_ids") or body.get("poll")):
+    if creating and not (
+        content
+        or embeds
+        or files
+        or body.get("attachments")
+        or components
+        or body.get("sticker_ids")
+        or body.get("poll")
+    ):
         raise DiscordError(400, 50006, "Cannot send an empty message")
 
 
@@ -196,8 +203,12 @@ def validate_choices(choices: Any) -> None:
     """Reject an autocomplete answer Discord rejects: over 25 choices, names outside 1-100 characters,
     string values over 100 characters."""
     if not isinstance(choices, list):
-        raise DiscordError(400, 50035, "Invalid Form Body", {"choices": {"_errors": [
-            {"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}]}})
+        raise DiscordError(
+            400,
+            50035,
+            "Invalid Form Body",
+            {"choices": {"_errors": [{"code": "BASE_TYPE_REQUIRED", "message": "This field is required"}]}},
+        )
     errors: dict[str, Any] = {}
     if len(choices) > CHOICES_PER_RESPONSE:
         errors["_errors"] = _too_long(CHOICES_PER_RESPONSE)["_errors"]
@@ -299,8 +310,14 @@ class MessageFactory:
         self.users = users
         self.guild = guild
 
-    def _attachments(self, channel_id: int, body: dict[str, Any], files: list[RecordedFile],
-                     previous: list[dict[str, Any]], stored: dict[int, RecordedFile]) -> list[dict[str, Any]]:
+    def _attachments(
+        self,
+        channel_id: int,
+        body: dict[str, Any],
+        files: list[RecordedFile],
+        previous: list[dict[str, Any]],
+        stored: dict[int, RecordedFile],
+    ) -> list[dict[str, Any]]:
         by_field = {f.field: f for f in files}
         keep = {str(a["id"]): a for a in previous}
         result: list[dict[str, Any]] = []
@@ -311,22 +328,31 @@ class MessageFactory:
                 continue
             upload = by_field.get(f"files[{key}]")
             if upload is None:
-                raise DiscordError(400, 50035, "Invalid Form Body",
-                                   {"attachments": {key: {"_errors": [{"code": "ATTACHMENT_NOT_FOUND",
-                                                                       "message": "no such file part"}]}}})
+                raise DiscordError(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    {
+                        "attachments": {
+                            key: {"_errors": [{"code": "ATTACHMENT_NOT_FOUND", "message": "no such file part"}]}
+                        }
+                    },
+                )
             attachment_id = snowflake()
             stored[attachment_id] = upload
             url = f"{self.base_url}/attachments/{channel_id}/{attachment_id}/{upload.filename}"
-            result.append({
-                "id": str(attachment_id),
-                "filename": spec.get("filename") or upload.filename,
-                "description": spec.get("description"),
-                "content_type": upload.content_type,
-                "size": len(upload.data),
-                "url": url,
-                "proxy_url": url,
-                "flags": 0,
-            })
+            result.append(
+                {
+                    "id": str(attachment_id),
+                    "filename": spec.get("filename") or upload.filename,
+                    "description": spec.get("description"),
+                    "content_type": upload.content_type,
+                    "size": len(upload.data),
+                    "url": url,
+                    "proxy_url": url,
+                    "flags": 0,
+                }
+            )
         return result
 
     def _mentions(self, content: str, allowed: dict[str, Any] | None) -> tuple[Pings, dict[str, Any]]:
@@ -338,9 +364,18 @@ class MessageFactory:
         }
         return pings, fields
 
-    def create(self, body: dict[str, Any], files: list[RecordedFile], *, channel_id: int, author: FakeUser,
-               guild_id: int | None, message_type: int = 0, extra: dict[str, Any] | None = None,
-               flags: int | None = None) -> StoredMessage:
+    def create(
+        self,
+        body: dict[str, Any],
+        files: list[RecordedFile],
+        *,
+        channel_id: int,
+        author: FakeUser,
+        guild_id: int | None,
+        message_type: int = 0,
+        extra: dict[str, Any] | None = None,
+        flags: int | None = None,
+    ) -> StoredMessage:
         message_id = snowflake()
         stored = StoredMessage(data={})
         attachments = self._attachments(channel_id, body, files, [], stored.files)
@@ -381,8 +416,7 @@ class MessageFactory:
             if key in body:
                 data[key] = copy.deepcopy(body[key]) if body[key] is not None else ([] if key != "content" else "")
         if "attachments" in body or files:
-            data["attachments"] = self._attachments(message.channel_id, body, files, data["attachments"],
-                                                    message.files)
+            data["attachments"] = self._attachments(message.channel_id, body, files, data["attachments"], message.files)
         if "flags" in body and body["flags"] is not None:
             # Only SUPPRESS_EMBEDS (and IS_COMPONENTS_V2) may change; ephemerality is fixed at creation.
             keep = data.get("flags", 0) & (EPHEMERAL | (1 << 15))
