@@ -77,6 +77,7 @@ NICKNAMES: dict[str, str] = {
     "noblesse": "Noblesse Oblige",
     "cw": "Crimson Witch of Flames",
     "cwof": "Crimson Witch of Flames",
+    "crimson witch": "Crimson Witch of Flames",
     "vv": "Viridescent Venerer",
     "gladiator": "Gladiator's Finale",
     "glad": "Gladiator's Finale",

@@ -198,3 +198,12 @@ def test_command_sync_state_lives_next_to_the_database() -> None:
     config = Config(database_path=Path("/srv/k/log.db"))
 
     assert config.command_sync_path == Path("/srv/k/command_sync.json")
+
+
+def test_knowledge_path_names_a_snapshot_that_must_exist(tmp_path: Path) -> None:
+    snapshot = tmp_path / "genshin_db-7.0.json.gz"
+    snapshot.write_bytes(b"")
+
+    assert load_config({"KNOWLEDGE_PATH": str(snapshot)}, env_file=None).knowledge_path == snapshot
+    with pytest.raises(ConfigError, match=r"KNOWLEDGE_PATH: no such file"):
+        load_config({"KNOWLEDGE_PATH": str(tmp_path / "absent.json.gz")}, env_file=None)

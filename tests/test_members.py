@@ -236,6 +236,19 @@ async def test_help_works_in_a_dm(
     assert shown.ephemeral and len(shown.embeds) == 1
 
 
+async def test_an_answer_read_from_furinas_facts_wears_hydro_and_her_icon_end_to_end(
+    fake_discord: FakeDiscord, katheryne: KatheryneBot
+) -> None:
+    furina = load_knowledge().character("furina")
+    assert furina is not None
+
+    answer = await answered(await fake_discord.slash("ask", {"question": "what element is furina"}))
+
+    assert answer.embed["description"] == "Furina is a Hydro character."
+    assert answer.embed["color"] == ELEMENT_COLOURS["Hydro"].value
+    assert answer.embed["thumbnail"]["url"] == furina.icon_url
+
+
 def test_answer_about_furina_wears_hydro_and_her_icon() -> None:
     knowledge = load_knowledge()
     furina = knowledge.character("furina")

@@ -16,7 +16,7 @@ from conftest import UNKNOWN, tiny_config
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
 from assistant.progress import ProgressEvent, StepProgress
-from training.train import cosine_schedule, train
+from training.train import cosine_schedule, lineage_best, train
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_KEYS = {"epoch", "model_state_dict", "loss"}
@@ -99,6 +99,21 @@ def test_warm_start_continues_from_the_checkpoint_with_extra_pairs(tiny_checkpoi
     for key in ("exact_match", "fact_accuracy", "unknown_accuracy"):
         assert result.baseline.to_dict()[key] == before.meta["metrics"]["test"][key]
     assert after.meta["train_pairs"] == before.meta["train_pairs"] + 1  # the one valid extra line
+
+
+def test_a_retrain_is_gated_against_the_best_score_of_its_line(tiny_checkpoint, tmp_path):
+    loaded = load_checkpoint(tiny_checkpoint)
+    best = loaded.meta["metrics"]["best_test"]
+    assert {"fact_accuracy", "unknown_accuracy"} <= set(best["scores"])
+    # An earlier model of the line scored higher on the same test split: the bar stays at its score.
+    earlier = {**best, "scores": {**best["scores"], "fact_accuracy": 0.99}}
+    serving = tmp_path / "serving.pt"
+    metrics = {"best_test": earlier}
+    save_checkpoint(serving, loaded.model, loaded.vocab, epoch=1, loss=0.0, config={}, metrics=metrics, data_hash="")
+    now = {"fact_accuracy": 0.9, "unknown_accuracy": 1.0}
+    assert lineage_best(serving, now, best["test_hash"]) == {"fact_accuracy": 0.99, "unknown_accuracy": 1.0}
+    # Another test split (new game data) starts a new line: the serving model's score is the bar.
+    assert lineage_best(serving, now, "another split") == now
 
 
 def test_seed_inference_api(tiny_checkpoint):
