@@ -24,6 +24,8 @@ from assistant.tokenizer import PAD, Vocab
 
 MAX_LENGTH = 64
 MAX_ENTITIES = 2
+NO_REPEAT_NGRAM = 3
+"""Greedy answers never repeat a 3-gram: a copying decoder that loses its place otherwise loops."""
 DEFAULT_MODEL_PATH = Path("models/assistant_best.pt")
 
 
@@ -68,6 +70,7 @@ class Assistant:
         reader: Reader | None = None,
         beam_size: int = 1,
         max_length: int = MAX_LENGTH,
+        no_repeat_ngram: int = NO_REPEAT_NGRAM,
     ) -> None:
         self.model = model.eval()
         self.vocab = vocab
@@ -75,6 +78,7 @@ class Assistant:
         self.reader = reader or Reader(load_knowledge())
         self.beam_size = beam_size
         self.max_length = max_length
+        self.no_repeat_ngram = no_repeat_ngram
 
     @classmethod
     def load(
@@ -124,6 +128,7 @@ class Assistant:
             beam_size=self.beam_size,
             source_ids=extended.to(self.device),
             oov_count=oov_count,
+            no_repeat_ngram=self.no_repeat_ngram,
         )
         return [
             Reply(self.vocab.decode(ids, source.pieces, oovs), source.entities)

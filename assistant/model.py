@@ -18,6 +18,7 @@ and each decoder step only projects its own state. Padded encoder positions are 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple, cast
 
@@ -245,8 +246,13 @@ class GenshinAssistant(nn.Module):
         beam_size: int = 1,
         source_ids: Tensor | None = None,
         oov_count: int = 0,
+        no_repeat_ngram: int = 0,
     ) -> list[list[int]]:
-        """Answer token ids (extended ids for copied words; no <SOS>/<EOS>) for a padded batch."""
+        """Answer token ids (extended ids for copied words; no <SOS>/<EOS>) for a padded batch.
+
+        With `no_repeat_ngram` n > 1, greedy search never writes an n-gram a second time (a copying
+        decoder that loses its place otherwise loops: "party members party members ...").
+        """
         if beam_size > 1:
             return self._beam_search(queries, max_length, beam_size, source_ids, oov_count)
         encoded = self.encode(queries)
@@ -254,15 +260,20 @@ class GenshinAssistant(nn.Module):
         tokens = torch.full((batch,), SOS, dtype=torch.long, device=queries.device)
         finished = torch.zeros(batch, dtype=torch.bool, device=queries.device)
         state = encoded.state
-        steps = []
+        history: list[list[int]] = [[] for _ in range(batch)]
         for _ in range(max_length):
             log_probs, state = self.step_log_probs(tokens, state, encoded, source_ids, oov_count)
+            if no_repeat_ngram > 1:
+                for row, banned in enumerate(history):
+                    for token in repeated_ngram_ends(banned, no_repeat_ngram):
+                        log_probs[row, token] = float("-inf")
             tokens = log_probs.argmax(dim=-1).masked_fill(finished, PAD)
-            steps.append(tokens)
+            for row, token in enumerate(tokens.tolist()):
+                history[row].append(token)
             finished |= tokens == EOS
             if bool(finished.all()):
                 break
-        return [_until_eos(row) for row in torch.stack(steps, dim=1).tolist()]
+        return [_until_eos(row) for row in history]
 
     def _beam_search(
         self, queries: Tensor, max_length: int, beam_size: int, source_ids: Tensor | None, oov_count: int
@@ -315,6 +326,16 @@ def _lstm_cell(gates: Tensor, cell: Tensor) -> tuple[Tensor, Tensor]:
     in_gate, forget_gate, cell_gate, out_gate = gates.chunk(4, dim=-1)
     cell = torch.sigmoid(forget_gate) * cell + torch.sigmoid(in_gate) * torch.tanh(cell_gate)
     return torch.sigmoid(out_gate) * torch.tanh(cell), cell
+
+
+def repeated_ngram_ends(tokens: Sequence[int], n: int) -> set[int]:
+    """The tokens that would complete, after `tokens`, an n-gram `tokens` already holds."""
+    if len(tokens) < n - 1:
+        return set()
+    prefix = tuple(tokens[len(tokens) - n + 1 :])
+    return {
+        tokens[start + n - 1] for start in range(len(tokens) - n + 1) if tuple(tokens[start : start + n - 1]) == prefix
+    }
 
 
 def _required(source_ids: Tensor | None) -> Tensor:

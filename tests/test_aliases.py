@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import discord
@@ -24,26 +23,6 @@ pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 REFUSAL = "Only Katheryne's moderators"
-
-
-@pytest.fixture
-def config(fake_discord: FakeDiscord, tmp_path: Path, tiny_checkpoint: Path) -> Config:
-    return Config(
-        database_path=tmp_path / "katheryne.db",
-        model_path=tiny_checkpoint,
-        device="cpu",
-        dev_guild_id=fake_discord.guild.id,
-        ask_cooldown_seconds=0,
-    )
-
-
-@pytest.fixture
-async def katheryne(
-    fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
-) -> AsyncIterator[KatheryneBot]:
-    bot = create_bot(config, worker, conversation_log)
-    async with fake_discord.running(bot, until="connected"):
-        yield bot
 
 
 @pytest.fixture

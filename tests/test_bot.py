@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from fakediscord import FakeDiscord, InteractionHandle, StoredMessage
 
 from assistant.checkpoint import load_checkpoint, save_checkpoint
@@ -27,17 +26,6 @@ FOOTER = re.compile(r"^data \S+ · model (?P<version>\S+) · (?P<latency>\d+) ms
 VOTE_ID = re.compile(r"^katheryne:vote:(?P<conversation>\d+):(?P<vote>up|down)$")
 
 
-@pytest.fixture
-def config(fake_discord: FakeDiscord, tmp_path: Path, tiny_checkpoint: Path) -> Config:
-    return Config(
-        database_path=tmp_path / "katheryne.db",
-        model_path=tiny_checkpoint,
-        device="cpu",
-        dev_guild_id=fake_discord.guild.id,
-        ask_cooldown_seconds=0,
-    )
-
-
 def start_worker(checkpoint: Path, **options: float) -> InferenceWorker:
     worker = InferenceWorker(checkpoint, device="cpu", **options)  # type: ignore[arg-type]
     worker.start()
@@ -50,14 +38,6 @@ async def running_katheryne(
 ) -> AsyncIterator[KatheryneBot]:
     bot = create_bot(config, worker, conversation_log)
     async with fake.running(bot, until="connected"):
-        yield bot
-
-
-@pytest.fixture
-async def katheryne(
-    fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
-) -> AsyncIterator[KatheryneBot]:
-    async with running_katheryne(fake_discord, config, worker, conversation_log) as bot:
         yield bot
 
 

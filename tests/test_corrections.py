@@ -3,8 +3,6 @@ Discord, restarted (a new client on the same conversation log) while the form is
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import discord
 import pytest
 from fakediscord import FakeDiscord, FakeUser, InteractionHandle, StoredMessage
@@ -18,17 +16,6 @@ pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 CORRECTED = "✏️ Corrected by a moderator"
-
-
-@pytest.fixture
-def config(fake_discord: FakeDiscord, tmp_path: Path, tiny_checkpoint: Path) -> Config:
-    return Config(
-        database_path=tmp_path / "katheryne.db",
-        model_path=tiny_checkpoint,
-        device="cpu",
-        dev_guild_id=fake_discord.guild.id,
-        ask_cooldown_seconds=0,
-    )
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ def test_the_shipped_checkpoint_is_small_and_records_how_it_was_made():
     assert DEFAULT_MODEL.with_suffix(".png").is_file()
     meta = read_metadata(DEFAULT_MODEL)
     assert {"epoch", "loss", "config", "data_hash", "created_at", "version"} <= meta.keys()
-    assert 0 < meta["metrics"]["test"]["fact_accuracy"] <= 1
+    assert meta["model_args"]["copy"] is True
+    assert 0.9 <= meta["metrics"]["test"]["fact_accuracy"] <= 1
 
 
 @pytest.mark.parametrize(
@@ -32,8 +33,16 @@ def test_the_shipped_checkpoint_is_small_and_records_how_it_was_made():
         ("diluc weapon", "Claymore"),
         ("is diluc pyro?", "Yes"),
         ("where is zhongli from", "Liyue"),
-        ("what is the weather like today", "don't have information"),
+        ("furinas talent books?", "Justice"),
+        ("who is the Eclipsing Star", "Ningguang"),
+        ("what weapon does kazuah use", "Sword"),
+        ("what is the weather like today", "Genshin Impact"),
+        ("Brisa Windmere element", "don't have information"),
     ],
 )
 def test_the_shipped_model_answers_common_questions(assistant, question, must_say):
     assert must_say in assistant.answer(question)
+
+
+def test_the_shipped_model_copies_the_game_datas_writing(assistant):
+    assert assistant.answer("what does the crimson witch 4pc do").startswith("Crimson Witch of Flames's 4-piece")

@@ -3,7 +3,6 @@ menu, /help and answer embeds, through the real discord.py client against the fa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,15 +30,6 @@ def config(tmp_path: Path, tiny_checkpoint: Path) -> Config:
     return Config(
         database_path=tmp_path / "katheryne.db", model_path=tiny_checkpoint, device="cpu", ask_cooldown_seconds=0
     )
-
-
-@pytest.fixture
-async def katheryne(
-    fake_discord: FakeDiscord, config: Config, worker: InferenceWorker, conversation_log: ConversationLog
-) -> AsyncIterator[KatheryneBot]:
-    bot = create_bot(config, worker, conversation_log)
-    async with fake_discord.running(bot, until="connected"):
-        yield bot
 
 
 @pytest.fixture

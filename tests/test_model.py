@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from assistant.model import GenshinAssistant
+from assistant.model import GenshinAssistant, repeated_ngram_ends
 from assistant.tokenizer import EOS, PAD, SOS
 
 
@@ -149,3 +149,16 @@ def test_unrolled_decoder_step_matches_the_decoder_lstm(model):
     torch.testing.assert_close(output, reference.squeeze(1))
     torch.testing.assert_close(hidden, ref_hidden)
     torch.testing.assert_close(cell, ref_cell)
+
+
+def test_greedy_search_can_be_kept_from_repeating_a_trigram(model):
+    looping = model.generate(batch([5, 2, 7]), max_length=30)
+    assert any(len(set(zip(a, a[1:], a[2:]))) < len(a) - 2 for a in looping)  # untrained: it loops
+    for answer in model.generate(batch([5, 2, 7]), max_length=30, no_repeat_ngram=3):
+        trigrams = list(zip(answer, answer[1:], answer[2:]))
+        assert len(trigrams) == len(set(trigrams))
+
+
+def test_repeated_ngram_ends_are_the_tokens_that_would_repeat_one():
+    assert repeated_ngram_ends([5, 6, 7, 5, 6], 3) == {7}
+    assert repeated_ngram_ends([5, 6], 3) == set()

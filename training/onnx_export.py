@@ -15,8 +15,8 @@ import torch
 from torch import Tensor, nn
 
 from assistant.checkpoint import load_checkpoint
-from assistant.inference import Reader
-from assistant.model import Encoded, GenshinAssistant
+from assistant.inference import NO_REPEAT_NGRAM, Reader
+from assistant.model import Encoded, GenshinAssistant, repeated_ngram_ends
 from assistant.tokenizer import EOS, SOS, Vocab
 
 OPSET = 17
@@ -113,7 +113,8 @@ def export(checkpoint: Path, out_dir: Path) -> list[Path]:
 
 
 class OnnxAssistant:
-    """Greedy answering with onnxruntime for the model (the reader still links and fetches facts)."""
+    """Greedy answering with onnxruntime for the model (the reader still links and fetches facts), with
+    the same no-repeat rule as `Assistant`."""
 
     def __init__(self, directory: Path, reader: Reader) -> None:
         import onnxruntime
@@ -137,6 +138,8 @@ class OnnxAssistant:
             )
             distribution = np.concatenate([generate[0], np.zeros(len(oovs), dtype=generate.dtype)])
             np.add.at(distribution, np.array(extended), copy[0])
+            for banned in repeated_ngram_ends(generated, NO_REPEAT_NGRAM):
+                distribution[banned] = -1.0
             next_id = int(distribution.argmax())
             if next_id == EOS:
                 break
