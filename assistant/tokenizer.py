@@ -77,27 +77,26 @@ def _spaced(previous: str | None, token: str) -> bool:
 
 def detokenize(tokens: Sequence[str]) -> str:
     """Join plain tokens into text: punctuation attached, each sentence capitalised."""
-    return _render([(token, None) for token in tokens])
+    return _render([(token, None, False) for token in tokens])
 
 
-def _render(tokens: Sequence[tuple[str, Piece | None]]) -> str:
-    """Text from (key, source piece it was copied from or None) pairs."""
+def _render(tokens: Sequence[tuple[str, Piece | None, bool]]) -> str:
+    """Text from (key, the source piece it takes its writing from or None, whether it continues a
+    copied run) triples: inside a run the source's own spacing, else the punctuation rules."""
     parts: list[str] = []
     capitalise = True
     previous: str | None = None
-    previous_piece: Piece | None = None
-    for key, piece in tokens:
-        # Inside a copied run the source's own spacing, else the punctuation rules.
-        space = piece.space_before if piece is not None and previous_piece is not None else _spaced(previous, key)
+    for key, piece, continues in tokens:
+        space = piece.space_before if piece is not None and continues else _spaced(previous, key)
         text = piece.text if piece is not None else key
-        if capitalise and piece is None:
+        if capitalise:
             text = text[:1].upper() + text[1:]
         parts.append((" " if space and parts else "") + text)
         if key[:1].isalnum():
             capitalise = False
         elif key in _SENTENCE_END:
             capitalise = True
-        previous, previous_piece = key, piece
+        previous = key
     return "".join(parts)
 
 
@@ -190,7 +189,7 @@ class Vocab:
         positions: dict[str, list[int]] = {}
         for at, piece in enumerate(source):
             positions.setdefault(piece.key, []).append(at)
-        rendered: list[tuple[str, Piece | None]] = []
+        rendered: list[tuple[str, Piece | None, bool]] = []
         last: int | None = None
         for index in ids:
             if index == EOS:
@@ -206,10 +205,10 @@ class Vocab:
             found = positions.get(key, [])
             position = last + 1 if last is not None and last + 1 in found else (found[-1] if found else None)
             if position is None:
-                rendered.append((key, None) if key not in self.display else (self.display[key], None))
+                rendered.append((self.display.get(key, key), None, False))
                 last = None
             else:
-                rendered.append((key, source[position]))
+                rendered.append((key, source[position], last is not None and position == last + 1))
                 last = position
         return _render(rendered)
 

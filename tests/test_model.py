@@ -153,9 +153,9 @@ def test_unrolled_decoder_step_matches_the_decoder_lstm(model):
 
 def test_greedy_search_can_be_kept_from_repeating_a_trigram(model):
     looping = model.generate(batch([5, 2, 7]), max_length=30)
-    assert any(len(set(zip(a, a[1:], a[2:]))) < len(a) - 2 for a in looping)  # untrained: it loops
+    assert any(len(set(zip(a, a[1:], a[2:], strict=False))) < len(a) - 2 for a in looping)  # untrained: it loops
     for answer in model.generate(batch([5, 2, 7]), max_length=30, no_repeat_ngram=3):
-        trigrams = list(zip(answer, answer[1:], answer[2:]))
+        trigrams = list(zip(answer, answer[1:], answer[2:], strict=False))
         assert len(trigrams) == len(set(trigrams))
 
 

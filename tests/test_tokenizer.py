@@ -92,3 +92,11 @@ def test_serialised_vocab_decodes_identically():
     restored = Vocab.from_dict(vocab.to_dict())
     assert restored.itos == vocab.itos
     assert restored.decode(vocab.encode(ANSWERS[2])) == ANSWERS[2]
+
+
+def test_a_word_found_out_of_order_in_the_source_is_spaced_by_the_rules():
+    vocab = vocab_of(ANSWERS)
+    source = pieces("is yaoyao dendro? <facts> name : Yaoyao ; element : Dendro")
+    _, _, oovs = vocab.encode_source(source)
+    # "is" also opens the question, unspaced; written after the name it still gets its space.
+    assert vocab.decode(vocab.encode_target("yes, yaoyao is dendro", oovs), source, oovs) == "Yes, Yaoyao is Dendro"
