@@ -166,6 +166,10 @@ class Source:
 
     pieces: tuple[Piece, ...]
     entities: tuple[str, ...]
+    facts_start: int = 0
+    """Where the facts begin in `pieces` (after the question and the facts marker)."""
+    knows_nothing: bool = False
+    """The facts are `<none>`: nothing was linked, so no answer may name anything."""
 
 
 def first_sentence(text: str, max_words: int = MAX_SENTENCE_WORDS) -> str:
@@ -248,8 +252,13 @@ class FactSerializer:
         # A marker typed by the asker ("<facts>") must not pass for one of ours.
         question_pieces = [piece for piece in pieces(question) if not _MARKER.fullmatch(piece.key)]
         facts = pieces(f"{FACTS_MARKER} " + " ".join(blocks))
-        budget = MAX_SOURCE_TOKENS - len(facts)
-        return Source(tuple([*question_pieces[: max(budget, 16)], *facts][:MAX_SOURCE_TOKENS]), tuple(entity_keys))
+        asked = question_pieces[: max(MAX_SOURCE_TOKENS - len(facts), 16)]
+        return Source(
+            tuple([*asked, *facts][:MAX_SOURCE_TOKENS]),
+            tuple(entity_keys),
+            facts_start=len(asked) + 1,
+            knows_nothing=blocks == [NONE_MARKER],
+        )
 
     def entity_facts(self, key: str, words: set[str]) -> str:
         kind, _, record_id = key.partition(":")

@@ -24,6 +24,8 @@ from assistant.tokenizer import PAD, Vocab
 
 MAX_LENGTH = 64
 MAX_ENTITIES = 2
+UNKNOWN_ANSWER = "Sorry, I don't have information about that."
+"""What Katheryne says when she has nothing to read (the training data's admission, word for word)."""
 NO_REPEAT_NGRAM = 3
 """Greedy answers never repeat a 3-gram: a copying decoder that loses its place otherwise loops."""
 DEFAULT_MODEL_PATH = Path("models/assistant_best.pt")
@@ -79,6 +81,8 @@ class Assistant:
         self.beam_size = beam_size
         self.max_length = max_length
         self.no_repeat_ngram = no_repeat_ngram
+        self.no_facts_replies = frozenset(self.meta.get("no_facts_replies", ()))
+        """What the model was taught to say with nothing linked (recorded in the checkpoint by training)."""
 
     @classmethod
     def load(
@@ -131,9 +135,27 @@ class Assistant:
             no_repeat_ngram=self.no_repeat_ngram,
         )
         return [
-            Reply(self.vocab.decode(ids, source.pieces, oovs), source.entities)
+            Reply(self._written(ids, source, oovs), source.entities)
             for ids, source, (_, _, oovs) in zip(generated, sources, encoded, strict=True)
         ]
+
+    def _written(self, ids: list[int], source: Source, oovs: list[str]) -> str:
+        return written(self.vocab, ids, source, oovs, self.no_facts_replies)
+
+
+def written(vocab: Vocab, ids: list[int], source: Source, oovs: list[str], no_facts_replies: frozenset[str]) -> str:
+    """The answer's text; an admission instead of anything but a no-facts reply when nothing was linked.
+
+    With `<none>` facts there is nothing to read, so an answer that copies a word, or that is not one
+    of the replies training taught for that case ("what is love" -> "Love's title is ..."), can only
+    be invented.
+    """
+    text = vocab.decode(ids, source.pieces, oovs, source.facts_start)
+    if source.knows_nothing and (
+        any(index >= len(vocab) for index in ids) or (no_facts_replies and text not in no_facts_replies)
+    ):
+        return UNKNOWN_ANSWER
+    return text
 
 
 def load_model(path: str | Path = DEFAULT_MODEL_PATH) -> Assistant:

@@ -179,31 +179,34 @@ class Vocab:
             ids.append(index)
         return [*ids[: max_length - 1], EOS]
 
-    def decode(self, ids: Iterable[int], source: Sequence[Piece] = (), oovs: Sequence[str] = ()) -> str:
+    def decode(
+        self, ids: Iterable[int], source: Sequence[Piece] = (), oovs: Sequence[str] = (), facts_start: int = 0
+    ) -> str:
         """Readable text for generated ids, written as the source writes the words it holds.
 
-        Stops at <EOS> and skips other special tokens. A word found in the source takes the
-        written form of its occurrence there (the next position when it continues a copied run,
-        else the last occurrence, which is in the facts rather than in the asker's typing).
+        Stops at <EOS> and skips other special tokens. A word the facts (the source from
+        `facts_start` on) hold takes their written form: the next position when it continues a
+        copied run, else the occurrence the next word continues, else the first. The asker's
+        typing only writes words the facts and the vocabulary both lack.
         """
-        positions: dict[str, list[int]] = {}
+        facts: dict[str, list[int]] = {}
+        asked: dict[str, list[int]] = {}
         for at, piece in enumerate(source):
-            positions.setdefault(piece.key, []).append(at)
+            (facts if at >= facts_start else asked).setdefault(piece.key, []).append(at)
+        keys = [key for key in (self._key(index, oovs) for index in ids) if key is not None]
         rendered: list[tuple[str, Piece | None, bool]] = []
         last: int | None = None
-        for index in ids:
-            if index == EOS:
+        for step, key in enumerate(keys):
+            if key == "<eos>":
                 break
-            if index in (PAD, SOS, UNK):
-                continue
-            if index < len(self):
-                key = self.itos[index]
-            elif index - len(self) < len(oovs):
-                key = oovs[index - len(self)]
+            found = facts.get(key) or ([] if key in self.stoi else asked.get(key, []))
+            following = keys[step + 1] if step + 1 < len(keys) else None
+            if last is not None and last + 1 in found:
+                position: int | None = last + 1
             else:
-                continue
-            found = positions.get(key, [])
-            position = last + 1 if last is not None and last + 1 in found else (found[-1] if found else None)
+                ahead = [p for p in found if p + 1 < len(source) and source[p + 1].key == following]
+                candidates = ahead or found
+                position = candidates[0] if candidates else None
             if position is None:
                 rendered.append((self.display.get(key, key), None, False))
                 last = None
@@ -211,6 +214,16 @@ class Vocab:
                 rendered.append((key, source[position], last is not None and position == last + 1))
                 last = position
         return _render(rendered)
+
+    def _key(self, index: int, oovs: Sequence[str]) -> str | None:
+        """The word an (extended) id stands for; "<eos>" for <EOS>, None for ids to skip."""
+        if index == EOS:
+            return "<eos>"
+        if index in (PAD, SOS, UNK):
+            return None
+        if index < len(self):
+            return self.itos[index]
+        return oovs[index - len(self)] if index - len(self) < len(oovs) else None
 
     def to_dict(self) -> dict[str, object]:
         return {"tokens": list(self.itos), "display": dict(self.display)}

@@ -66,6 +66,12 @@ def main() -> None:
         f"test split: {len(test)} questions ({held_out} about held-out entities, held-out phrasings, noisy); "
         f"model {loaded.meta.get('version')}, {torch.get_num_threads()} threads"
     )
+    about = [e for e in test if e.entities]
+    linked = sum(set(e.entities) <= set(reader.entity_keys(e.question)) for e in about)
+    print(
+        f"linker on the test split: {linked / len(about):.1%} of {len(about)} questions about named entities "
+        "link every entity they ask about"
+    )
     reference = Reference(load_knowledge())
     run("no-model reference", lambda questions: [reference.answer(q) for q in questions], test, 0)
     model = Assistant(loaded.model, loaded.vocab, loaded.meta, reader=reader)

@@ -6,19 +6,20 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from assistant.checkpoint import CheckpointError, read_metadata, save_checkpoint
 from assistant.model import GenshinAssistant
-from assistant.tokenizer import Vocab
+from assistant.tokenizer import Vocab, tokenize
 from bot.model_store import ModelStore, NoPreviousModel
 
 
 def make_checkpoint(path: Path, *, plot: bool = True) -> str:
     """A small real (untrained) checkpoint, optionally with a loss-curve PNG; returns its version."""
-    vocab = Vocab.build(["what element is hu tao", "Hu Tao's element is Pyro."])
+    vocab = Vocab.build(Counter(tokenize("what element is hu tao Hu Tao's element is Pyro.")))
     model = GenshinAssistant(len(vocab), embedding_dim=8, hidden_dim=8)
     meta = save_checkpoint(
         path, model, vocab, epoch=1, loss=1.0, config={}, metrics={"test": {"fact_accuracy": 0.5}}, data_hash=path.stem

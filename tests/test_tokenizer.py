@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from assistant.tokenizer import EOS, UNK, Vocab, normalize, pieces, tokenize
+from assistant.tokenizer import EOS, UNK, Piece, Vocab, normalize, pieces, tokenize
 
 ANSWERS = [
     "Hu Tao's element is Pyro.",
@@ -13,6 +13,10 @@ ANSWERS = [
     "Yes, Diluc is Pyro!",
     "The 2-piece set gives Pyro DMG Bonus +15%.",
 ]
+
+
+def facts_start(source: list[Piece]) -> int:
+    return next(at for at, piece in enumerate(source) if piece.key == "<facts>") + 1
 
 
 def vocab_of(texts: list[str]) -> Vocab:
@@ -84,7 +88,7 @@ def test_copied_words_are_written_as_the_facts_write_them():
     _, extended, oovs = vocab.encode_source(source)
     answer = vocab.encode_target("crimson witch of flames gives members' atk", oovs)
     # Casing comes from the facts (the last occurrence), spacing inside a copied run from the source.
-    assert vocab.decode(answer, source, oovs) == "Crimson Witch of Flames gives members' ATK"
+    assert vocab.decode(answer, source, oovs, facts_start(source)) == "Crimson Witch of Flames gives members' ATK"
 
 
 def test_serialised_vocab_decodes_identically():
@@ -99,4 +103,5 @@ def test_a_word_found_out_of_order_in_the_source_is_spaced_by_the_rules():
     source = pieces("is yaoyao dendro? <facts> name : Yaoyao ; element : Dendro")
     _, _, oovs = vocab.encode_source(source)
     # "is" also opens the question, unspaced; written after the name it still gets its space.
-    assert vocab.decode(vocab.encode_target("yes, yaoyao is dendro", oovs), source, oovs) == "Yes, Yaoyao is Dendro"
+    answer = vocab.encode_target("yes, yaoyao is dendro", oovs)
+    assert vocab.decode(answer, source, oovs, facts_start(source)) == "Yes, Yaoyao is Dendro"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import UNKNOWN, tiny_config
+from conftest import GREETING, UNKNOWN, tiny_config
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, generate_response, load_model
@@ -262,3 +262,24 @@ def test_cuda_amp_training_step_and_gpu_resident_inference(tiny_checkpoint, tmp_
     assistant = Assistant.load(result.checkpoint, device="cuda")
     assert assistant.device.type == "cuda"
     assert len(assistant.answer_batch(["hu tao element"] * 32)) == 32
+
+
+def test_the_admission_is_the_training_datas_word_for_word():
+    from assistant.inference import UNKNOWN_ANSWER as SERVED
+    from training.wording import UNKNOWN_ANSWER as TRAINED
+
+    assert SERVED == TRAINED
+
+
+def test_with_nothing_linked_an_answer_may_not_copy_a_name(tiny_checkpoint):
+    assistant = Assistant.load(tiny_checkpoint, device="cpu")
+    source = assistant.reader.source("what is love")
+    assert source.knows_nothing
+    _, _, oovs = assistant.vocab.encode_source(source.pieces)
+    copied = len(assistant.vocab) + oovs.index("love")
+    assert assistant._written([copied, assistant.vocab.stoi["is"]], source, oovs) == UNKNOWN
+    # Only what training taught for questions that link nothing may be said then.
+    assert assistant.no_facts_replies == {UNKNOWN, GREETING}
+    assert assistant._written([assistant.vocab.stoi["is"]], source, oovs) == UNKNOWN
+    greeting = assistant.vocab.encode(GREETING, max_length=64)
+    assert assistant._written(greeting, source, oovs) == GREETING

@@ -141,13 +141,13 @@ async def test_the_worker_thread_owns_generation(tiny_checkpoint):
     threads: list[str] = []
 
     class Recording(Assistant):
-        def answer_batch(self, questions):
+        def reply_batch(self, questions):
             threads.append(threading.current_thread().name)
-            return super().answer_batch(questions)
+            return super().reply_batch(questions)
 
     def load(path, device):
         real = Assistant.load(path, device=device)
-        return Recording(real.model, real.vocab, real.meta)
+        return Recording(real.model, real.vocab, real.meta, reader=real.reader)
 
     worker = InferenceWorker(tiny_checkpoint, device="cpu", loader=load)
     worker.start()

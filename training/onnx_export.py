@@ -15,7 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from assistant.checkpoint import load_checkpoint
-from assistant.inference import NO_REPEAT_NGRAM, Reader
+from assistant.inference import NO_REPEAT_NGRAM, Reader, written
 from assistant.model import Encoded, GenshinAssistant, repeated_ngram_ends
 from assistant.tokenizer import EOS, SOS, Vocab
 
@@ -59,7 +59,8 @@ class DecoderStepGraph(nn.Module):
 
 
 def export(checkpoint: Path, out_dir: Path) -> list[Path]:
-    """Write encoder.onnx, decoder_step.onnx and vocab.json into `out_dir`."""
+    """Write encoder.onnx, decoder_step.onnx, vocab.json and replies.json (what the model may say with
+    nothing linked) into `out_dir`."""
     loaded = load_checkpoint(checkpoint, "cpu")
     model = loaded.model.eval()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -109,7 +110,9 @@ def export(checkpoint: Path, out_dir: Path) -> list[Path]:
         },
     )
     vocab_path.write_text(json.dumps(loaded.vocab.to_dict(), ensure_ascii=False), encoding="utf-8")
-    return [encoder_path, decoder_path, vocab_path]
+    replies_path = out_dir / "replies.json"
+    replies_path.write_text(json.dumps(loaded.meta.get("no_facts_replies", []), ensure_ascii=False), encoding="utf-8")
+    return [encoder_path, decoder_path, vocab_path, replies_path]
 
 
 class OnnxAssistant:
@@ -124,6 +127,8 @@ class OnnxAssistant:
         self.encoder = onnxruntime.InferenceSession(str(directory / "encoder.onnx"), options)
         self.decoder = onnxruntime.InferenceSession(str(directory / "decoder_step.onnx"), options)
         self.vocab = Vocab.from_dict(json.loads((directory / "vocab.json").read_text(encoding="utf-8")))
+        replies = json.loads((directory / "replies.json").read_text(encoding="utf-8"))
+        self.no_facts_replies = frozenset(replies)
         self.reader = reader
 
     def generate_ids(self, question: str, max_length: int = 64) -> list[int]:
@@ -150,4 +155,4 @@ class OnnxAssistant:
     def answer(self, question: str) -> str:
         source = self.reader.source(question)
         _, _, oovs = self.vocab.encode_source(source.pieces)
-        return self.vocab.decode(self.generate_ids(question), source.pieces, oovs)
+        return written(self.vocab, self.generate_ids(question), source, oovs, self.no_facts_replies)

@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.device import resolve_device
+from assistant.facts import NONE_MARKER
 from assistant.inference import Reader
 from assistant.knowledge import load_knowledge
 from assistant.model import GenshinAssistant
@@ -416,6 +417,17 @@ def _report_profile(profiler: torch.profiler.profile) -> None:
     return None
 
 
+def no_facts_replies(splits: Splits) -> list[str]:
+    """What the model was taught to say when it reads `<none>`: with nothing linked it says only these."""
+    return sorted(
+        {
+            example.answer
+            for example, source in zip(splits.train, splits.sources["train"], strict=True)
+            if source[-1].key == NONE_MARKER
+        }
+    )
+
+
 def _save(
     config: TrainConfig,
     model: GenshinAssistant,
@@ -441,6 +453,7 @@ def _save(
             "train_pairs": len(splits.train),
             "vocab_size": len(vocab),
             "warm_start": str(config.warm_start) if config.warm_start else None,
+            "no_facts_replies": no_facts_replies(splits),
         },
     )
 
