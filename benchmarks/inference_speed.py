@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from assistant.inference import Assistant
-from training.examples import read_examples
+from training.examples import split_examples
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     options = parser.parse_args()
     assistant = Assistant.load(options.model, device=options.device)
-    test = [e.question for e in read_examples(options.data)[0] if e.split == "test"]
+    test = [e.question for e in split_examples(options.data, "test", assistant.reader.knowledge)]
     questions = test[:: max(1, len(test) // options.questions)][: options.questions]
     assistant.answer_batch(questions[:4])  # warm-up
 

@@ -24,7 +24,7 @@ from assistant.inference import Assistant, Reader
 from assistant.knowledge import load_knowledge
 from benchmarks.reference import Reference
 from training.evaluate import answer_all, describe, score_answers
-from training.examples import Example, read_examples
+from training.examples import Example, split_examples
 from training.grading import grade
 from training.quantize import quantize_dynamic
 
@@ -58,7 +58,7 @@ def main() -> None:
     parser.add_argument("--int8", action="store_true", help="also score the dynamic-int8 model")
     parser.add_argument("--batch-size", type=int, default=64)
     options = parser.parse_args()
-    test = [e for e in read_examples(options.data)[0] if e.split == "test"]
+    test = split_examples(options.data, "test", load_knowledge())
     loaded = load_checkpoint(options.model, "cpu")
     reader = Reader(load_knowledge())
     held_out = sum(e.held_out for e in test)

@@ -26,7 +26,7 @@ from assistant.model import GenshinAssistant
 from assistant.tokenizer import PAD
 from benchmarks.naive_model import NaiveGenshinAssistant, pad_to
 from training.batching import Batch, BucketBatchSampler, ReadingDataset, collate
-from training.examples import read_examples
+from training.examples import split_examples
 from training.train import TrainConfig
 from training.vocabulary import build_vocab
 
@@ -78,7 +78,7 @@ def main() -> None:
     options = parser.parse_args()
     device = resolve_device(options.device)
     torch.manual_seed(0)
-    examples = [e for e in read_examples(options.data)[0] if e.split == "train"]
+    examples = split_examples(options.data, "train", load_knowledge())
     random.Random(1).shuffle(examples)
     examples = examples[: options.rounds * options.batches * options.batch_size]
     reader = Reader(load_knowledge())

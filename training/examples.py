@@ -787,6 +787,13 @@ def _example(raw: dict[str, Any]) -> Example:
     )
 
 
+def split_examples(path: str | Path, split: str, knowledge: Knowledge) -> list[Example]:
+    """One split's examples from `path`, which is built from `knowledge` first if missing (seed 0)."""
+    if not Path(path).exists():
+        write_examples(path, build_examples(knowledge), {"seed": 0})
+    return [example for example in read_examples(path)[0] if example.split == split]
+
+
 def read_examples(path: str | Path) -> tuple[list[Example], dict[str, Any]]:
     """Examples and meta from a file written by write_examples; ValueError when it is not one."""
     try:
