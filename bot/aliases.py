@@ -22,8 +22,7 @@ from types import TracebackType
 import aiosqlite
 
 from assistant.atomic import atomic_write
-from bot.db import BUSY_TIMEOUT_S, Clock, utc_now
-from bot.migrations import apply_migrations
+from bot.db import Clock, connect, utc_now
 from bot.records import time_from_text, time_to_text
 
 __all__ = [
@@ -75,15 +74,7 @@ class AliasStore:
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock = utc_now) -> AliasStore:
         """Open the database at ``path`` (creating and migrating it if needed)."""
-        conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        try:
-            conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await apply_migrations(conn, now=time_to_text(clock()))
-        except BaseException:
-            await conn.close()
-            raise
-        return cls(conn, clock=clock)
+        return cls(await connect(path, clock), clock=clock)
 
     async def close(self) -> None:
         await self._conn.close()

@@ -115,6 +115,31 @@ async def _select_retrain(conn: aiosqlite.Connection, sql: str, params: tuple[An
     return None if row is None else retrain_from_row(row)
 
 
+async def connect(path: str | Path, clock: Clock = utc_now) -> aiosqlite.Connection:
+    """A connection to the database at ``path`` (created if needed), set up and migrated to the
+    current schema; every store of the bot's database opens its connection here."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: no implicit transactions; ours are explicit (see module docstring).
+    conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.row_factory = aiosqlite.Row
+        rows = await conn.execute_fetchall("PRAGMA journal_mode = WAL")
+        mode = next(iter(rows))[0]
+        if mode != "wal":
+            log.warning("database %s runs in %s journal mode, not WAL", path, mode)
+        # WAL with synchronous=NORMAL cannot corrupt; a power cut may lose only the last rows.
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten, so text a user asked us to forget leaves the disk.
+        await conn.execute("PRAGMA secure_delete = ON")
+        await apply_migrations(conn, now=time_to_text(clock()))
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
 class ConversationLog:
     """Async access to the conversation log; create it with ``await ConversationLog.open(path)``."""
 
@@ -130,26 +155,7 @@ class ConversationLog:
         ``clock`` supplies every stored timestamp; tests pass a fake one. Raises
         ``SchemaTooNewError`` for a database written by a newer Katheryne.
         """
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: no implicit transactions; ours are explicit (see module docstring).
-        conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
-        try:
-            conn.row_factory = aiosqlite.Row
-            rows = await conn.execute_fetchall("PRAGMA journal_mode = WAL")
-            mode = next(iter(rows))[0]
-            if mode != "wal":
-                log.warning("conversation log %s runs in %s journal mode, not WAL", path, mode)
-            # WAL with synchronous=NORMAL cannot corrupt; a power cut may lose only the last rows.
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            # Deleted rows are overwritten, so text a user asked us to forget leaves the disk.
-            await conn.execute("PRAGMA secure_delete = ON")
-            await apply_migrations(conn, now=time_to_text(clock()))
-        except BaseException:
-            await conn.close()
-            raise
-        return cls(conn, clock=clock)
+        return cls(await connect(path, clock), clock=clock)
 
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
