@@ -11,7 +11,7 @@ No entity and no attribute -> `<facts> <none>`, which teaches the model to admit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -218,12 +218,12 @@ def _pointed(
     fields: Sequence[tuple[str, object]],
     words: set[str],
     field_words: dict[str, set[str]],
-    always: set[str] = frozenset({"name"}),  # type: ignore[assignment]
+    always: Collection[str] = frozenset({"name"}),
 ) -> list[str]:
     """The fields the question's words point at (and the `always` ones); all fields when it points
     at none, so an unusual wording still finds its fact."""
     pointed = {label for label, _ in fields if _asks(words, field_words.get(label, ()))}
-    return [_field(label, value) for label, value in fields if not pointed or label in pointed | always]
+    return [_field(label, value) for label, value in fields if not pointed or label in pointed or label in always]
 
 
 def _names(words: set[str], name: str) -> bool:

@@ -186,8 +186,9 @@ class Vocab:
 
         Stops at <EOS> and skips other special tokens. A word the facts (the source from
         `facts_start` on) hold takes their written form: the next position when it continues a
-        copied run, else the occurrence the next word continues, else the first. The asker's
-        typing only writes words the facts and the vocabulary both lack.
+        copied run, else the occurrence the next word continues, else (for a word outside the
+        vocabulary) the first. The asker's typing only writes words the facts and the vocabulary
+        both lack.
         """
         facts: dict[str, list[int]] = {}
         asked: dict[str, list[int]] = {}
@@ -205,7 +206,9 @@ class Vocab:
                 position: int | None = last + 1
             else:
                 ahead = [p for p in found if p + 1 < len(source) and source[p + 1].key == following]
-                candidates = ahead or found
+                # A word of the vocabulary takes the facts' writing only inside a copied run: "is"
+                # after a name stays "is" even when a talent name writes "The Sea Is My Stage".
+                candidates = ahead or (found if key not in self.stoi else [])
                 position = candidates[0] if candidates else None
             if position is None:
                 rendered.append((self.display.get(key, key), None, False))
