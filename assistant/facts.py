@@ -1,9 +1,11 @@
 """The facts the model reads: what the linked entities' records say, serialised as text.
 
 The reading model sees `question <facts> ...facts...` and writes its answer from it, copying names
-and values. Short facts (element, weapon, region, talent names, ...) are always there; long texts
-(what a skill does, a constellation's effect) only when the question points at them, so the input
-stays within the length budget and the model is not asked to find a needle in every description.
+and values. Of a character's short facts (element, weapon, region, talent names, ...) those the
+question's words point at are there, a summary when they point at none; long texts (what a skill
+does, a constellation's effect) only when the question asks for them, so the input stays within the
+length budget and the model is not asked to find a needle in every description. A yes/no claim
+("is ganyu pyro") gets its verdict as a line of its own.
 Lists of characters come from attribute words when no entity is named ("pyro claymore users").
 No entity and no attribute -> `<facts> <none>`, which teaches the model to admit it.
 """
@@ -47,6 +49,10 @@ _ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent"}
 _CONSTELLATION_RE = re.compile(r"^c([1-6])$")
 _CONSTELLATION_WORDS = {"constellation", "constellations", "cons", "con"}
 _ALWAYS = {"name", "title"}
+# A character's fields when the question points at none: "who is X", "X?", "what do they call X".
+# (Questions without a field word are almost all of that kind; the long lists of talent names and
+# materials only made them harder to read.)
+_SUMMARY = {"rarity", "element", "weapon", "region", "affiliation"}
 _MATERIAL_WORDS = {"material", "materials", "mats", "mat", "ascension", "ascend", "farm", "need", "needs"}
 _BOOK_WORDS = {"book", "books", "talent", "talents", "domain", "days", "farm", "open", "when", "schedule"}
 # The words that point at a short fact, for questions about several entities at once.
@@ -70,7 +76,7 @@ _FIELD_WORDS: dict[str, set[str]] = {
         "comes",
         "homeland",
     }
-    | {r.lower() for r in REGIONS},
+    | {word for r in REGIONS for word in tokenize(r) if word != "-"},
     "rarity": {"rarity", "star", "stars", "rated", "rating", "5", "4"},
     "birthday": {"birthday", "bday", "born", "birth", "birthdays", "b"},
     "constellation": _CONSTELLATION_WORDS,
@@ -219,11 +225,37 @@ def _pointed(
     words: set[str],
     field_words: dict[str, set[str]],
     always: Collection[str] = frozenset({"name"}),
+    unpointed: Collection[str] | None = None,
 ) -> list[str]:
-    """The fields the question's words point at (and the `always` ones); all fields when it points
-    at none, so an unusual wording still finds its fact."""
+    """The fields the question's words point at (and the `always` ones). When it points at none:
+    the `unpointed` fields (all when None), so "who is X" or an unusual wording finds its fact."""
     pointed = {label for label, _ in fields if _asks(words, field_words.get(label, ()))}
-    return [_field(label, value) for label, value in fields if not pointed or label in pointed or label in always]
+    if not pointed:
+        pointed = {label for label, _ in fields} if unpointed is None else set(unpointed)
+    return [_field(label, value) for label, value in fields if label in pointed or label in always]
+
+
+def _named(words: set[str], value: str) -> bool:
+    """Whether the question names `value` ("Nod-Krai" as "nod krai", "Bow" as "bows")."""
+    value_words = set(tokenize(value)) - {"-"}
+    return value_words <= words or {word + "s" for word in value_words} <= words
+
+
+def _claims(c: Character, words: set[str]) -> list[str]:
+    """`claim element: Cryo ; true: no ;` for each element, weapon type or nation the question names
+    besides the character's own name ("is ganyu pyro"): a yes/no question then reads its answer
+    instead of comparing two values in its head. The value's words must all be in the question."""
+    own = set(tokenize(c.name))
+    claims = []
+    for label, actual, values in (
+        ("element", c.element, ELEMENTS),
+        ("weapon", c.weapon_type, WEAPON_TYPES),
+        ("region", c.region, REGIONS),
+    ):
+        for value in values:
+            if actual and _named(words, value) and not _named(own, value):
+                claims.append(f"<claim> {label}: {value} ; true: {'yes' if value == actual else 'no'} ;")
+    return claims
 
 
 def _names(words: set[str], name: str) -> bool:
@@ -277,8 +309,8 @@ class FactSerializer:
         return ""
 
     def _character(self, c: Character, words: set[str]) -> str:
-        """The name and title, then the short facts the question points at (all of them when it
-        points at none the serialiser knows: an unusual wording still finds its fact)."""
+        """The name and title, then the short facts the question points at (the summary when it
+        points at none), the long texts it asks for, and what it claims."""
         book = self._series.get(c.talent_book or "")
         normal, skill, burst = (c.talent(kind) for kind in (NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST))
         fields = [
@@ -304,7 +336,11 @@ class FactSerializer:
             ("burst", burst.name if burst else None),
             ("passives", join_names([p.name for p in c.passives])),
         ]
-        parts = ["<character>", *_pointed(fields, words, _FIELD_WORDS, always=_ALWAYS)]
+        levels = {int(m.group(1)) for word in words if (m := _CONSTELLATION_RE.match(word))}
+        named_passives = [p for p in c.passives if _names(words, p.name)]
+        # "c1", or a passive by its name, asks for a long text: no summary beside it.
+        unpointed = () if levels or named_passives else _SUMMARY
+        parts = ["<character>", *_pointed(fields, words, _FIELD_WORDS, always=_ALWAYS, unpointed=unpointed)]
         abilities = _asks(words, _ABILITY_WORDS)
         if normal and _asks(words, _NORMAL_WORDS) and not abilities:
             parts.append(_field("normal attack effect", first_sentence(normal.description)))
@@ -313,9 +349,9 @@ class FactSerializer:
         if burst and _asks(words, _BURST_WORDS) and not abilities:
             parts.append(_field("burst effect", first_sentence(burst.description)))
         for passive in c.passives:
-            if (_asks(words, _PASSIVE_WORDS) and not abilities) or _names(words, passive.name):
+            if (_asks(words, _PASSIVE_WORDS) and not abilities) or passive in named_passives:
                 parts.append(_field(f"{passive.name} effect", first_sentence(passive.description)))
-        levels = {int(m.group(1)) for word in words if (m := _CONSTELLATION_RE.match(word))}
+        parts += _claims(c, words)
         if levels or _asks(words, _CONSTELLATION_WORDS):
             for constellation in c.constellations:
                 if not levels or constellation.level in levels:
@@ -377,9 +413,9 @@ class FactSerializer:
 
     def _listing(self, words: set[str]) -> str:
         """Characters with the attributes the question names, when it names no entity."""
-        element = next((e for e in ELEMENTS if e.lower() in words), None)
-        weapon = next((t for t in WEAPON_TYPES if t.lower() in words or t.lower() + "s" in words), None)
-        region = next((r for r in REGIONS if r.lower() in words), None)
+        element = next((e for e in ELEMENTS if _named(words, e)), None)
+        weapon = next((t for t in WEAPON_TYPES if _named(words, t)), None)
+        region = next((r for r in REGIONS if _named(words, r)), None)
         if element is None and weapon is None and region is None:
             return ""
         matches = self.knowledge.characters_where(element=element, weapon_type=weapon, region=region)

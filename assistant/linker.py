@@ -9,8 +9,9 @@ length-aware edit-distance cutoff, and keeps the best non-overlapping spans.
 What links (each exact form is a key with its own base score):
 
 - the full name (100), "anemo traveler" for "Traveler (Anemo)", a material series' item names
-  ("Teachings of Freedom") and "freedom books"; a series whose name is an ordinary word
-  ("Order") never links by that word alone;
+  ("Teachings of Freedom"), "freedom books" and "ballad domain"; a series whose name is one ordinary
+  word ("Order") links by that word alone only in a question about farming ("what day is order",
+  90), one of several ordinary words ("Ancient Chord") always does;
 - a character's title and constellation name (96, 95) unless it is one ordinary word;
 - a name part, one word or the first or last words of the name, when no other entity's name
   contains it and it is not made of ordinary words only ("ayato", "homa", "foliar incision";
@@ -66,6 +67,7 @@ NICKNAME_SCORE = 97.0
 TITLE_SCORE = 96.0
 CONSTELLATION_SCORE = 95.0
 PART_SCORE = 94.0
+SERIES_WORD_SCORE = 90.0
 FUZZY_PENALTY = 4.0
 """A typo'd match scores below every exact one: base - FUZZY_PENALTY - 100 * edits / key length."""
 
@@ -114,6 +116,11 @@ def near_ordinary(word: str) -> bool:
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Words that join the parts of a name ("Tomas the Gatekeeper", "Ludwig von Brandt").
+# Words that make a series' bare, ordinary name ("what day is justice") the series.
+_FARMING_WORDS = frozenset(
+    {"farm", "farming", "farmable", "day", "days", "weekday", "weekdays", "domain", "domains", "available"}
+    | {"open", "today", "book", "books", "schedule"}
+)
 _NAME_JOINERS = frozenset({"the", "of", "von", "van", "de", "der", "da", "la", "le", "del"})
 _NO_MATCH = np.iinfo(np.int32).max
 
@@ -249,13 +256,16 @@ class EntityLinker:
 
     def __init__(self, knowledge: Knowledge, aliases: Mapping[str, str] | None = None) -> None:
         self._entities: dict[str, Entity] = {}
+        self._bare_series: dict[str, Entity] = {}  # "freedom": links only where farming is asked about
         table = _KeyTable()
         names: dict[Entity, tuple[str, ...]] = {}
         for kind, record in _records(knowledge):
             entity = Entity(f"{kind}:{record.id}", kind, record.name)
             self._entities[entity.key] = entity
             names[entity] = _name_words(record.name)
-            if not (kind in ("talent_book", "weapon_material") and all(map(is_ordinary, names[entity]))):
+            if kind in ("talent_book", "weapon_material") and len(names[entity]) == 1 and is_ordinary(names[entity][0]):
+                self._bare_series[names[entity][0]] = entity
+            else:
                 table.add(names[entity], entity, NAME_SCORE)
             for phrase, score in (
                 (getattr(record, "title", None), TITLE_SCORE),
@@ -279,7 +289,7 @@ class EntityLinker:
         for words, entity in nicknames:
             table.add(words, entity, NICKNAME_SCORE)
         self._exact = table.targets({kind: rank for rank, kind in enumerate(KINDS)})
-        self._vocabulary = frozenset(table.vocabulary | set(self._exact))
+        self._vocabulary = frozenset(table.vocabulary | set(self._exact) | _named_things_words(knowledge))
         fuzzy_keys = [key for key, target in self._exact.items() if target.fuzzy]
         self._fuzzy_keys = fuzzy_keys
         self._fuzzy_allowed = np.array([_allowed_edits(len(key)) for key in fuzzy_keys], dtype=np.int32)
@@ -340,6 +350,12 @@ class EntityLinker:
         aliases = self._aliases  # one read: a concurrent swap cannot change it mid-question
         candidates = self._exact_candidates(words, aliases)
         candidates += self._fuzzy_candidates(words, candidates)
+        if any(word.norm in _FARMING_WORDS for word in words):
+            candidates += [
+                _Candidate(self._bare_series[word.norm], index, index + 1, SERIES_WORD_SCORE)
+                for index, word in enumerate(words)
+                if word.norm in self._bare_series
+            ]
         linked_words = {i for c in candidates for i in range(c.first, c.stop)}
         candidates = [c for c in candidates if not self._inside_made_up_name(c, words, linked_words)]
         chosen: list[_Candidate] = []
@@ -523,6 +539,22 @@ def _unique_parts(names: Mapping[Entity, tuple[str, ...]]) -> Iterator[tuple[tup
             yield run, entity
 
 
+# Words after a series' bare name that make it the series ("freedom books", "ballad domain").
+_FARMING_SUFFIXES = ("domain", "domains", "days", "farmable", "mats", "materials")
+_SERIES_SUFFIXES = {
+    "talent_book": ("book", "books", "talent book", "talent books", *_FARMING_SUFFIXES),
+    "weapon_material": _FARMING_SUFFIXES,
+}
+
+
+def _named_things_words(knowledge: Knowledge) -> set[str]:
+    """The words of talent, passive, constellation and weapon-passive names: beside a character's
+    name they are the thing asked about ("kirara pupillary variance"), not the rest of a made-up name."""
+    names = [t.name for c in knowledge.characters for t in (*c.talents, *c.constellations)]
+    names += [w.passive_name for w in knowledge.weapons if w.passive_name]
+    return {word for name in names for word in _name_words(name)}
+
+
 def _other_forms(kind: str, record: Any) -> Iterator[tuple[str, ...]]:
     """Further full-name forms: "anemo traveler" for "Traveler (Anemo)"; for material series the
     item names ("Teachings of Freedom") and "freedom books", since a series' bare name is often an
@@ -532,6 +564,6 @@ def _other_forms(kind: str, record: Any) -> Iterator[tuple[str, ...]]:
     if kind in ("talent_book", "weapon_material"):
         for item in record.items:
             yield _name_words(item)
-    if kind == "talent_book":
-        for suffix in ("book", "books", "talent book", "talent books"):
+    if kind in ("talent_book", "weapon_material"):
+        for suffix in _SERIES_SUFFIXES[kind]:
             yield _name_words(f"{record.name} {suffix}")

@@ -218,6 +218,29 @@ def test_a_talent_book_links_by_its_books_but_not_by_an_ordinary_word(linker: En
     assert linker.link("in what order should i level talents") == []
 
 
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("what day is justice", "Justice"), ("ballad domain days?", "Ballad"), ("is freedom farmable today", "Freedom")],
+)
+def test_a_series_ordinary_name_links_when_farming_is_asked(linker: EntityLinker, question: str, name: str) -> None:
+    assert linked_names(linker, question) == [name]
+    assert linker.link(question.replace("day", "colour").replace("domain", "song").replace("farmable", "fun")) == []
+
+
+def test_a_series_named_by_several_ordinary_words_links_even_misspelt(linker: EntityLinker) -> None:
+    assert linked_names(linker, "where and when do i get ancient cohrd") == ["Ancient Chord"]
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("Kirara Pupillary Variance", "Kirara"), ("what is mikas suppressive barrage", "Mika"), ("Hu Tao aka", "Hu Tao")],
+)
+def test_a_talent_name_or_chat_word_beside_a_name_is_no_made_up_surname(
+    linker: EntityLinker, question: str, name: str
+) -> None:
+    assert linked_names(linker, question) == [name]
+
+
 @pytest.mark.parametrize("question", ["who is amber windmere", "is Dilucson a pyro user", "Xianglingly build"])
 def test_a_real_name_inside_a_made_up_one_links_nothing(linker: EntityLinker, question: str) -> None:
     assert linker.link(question) == []

@@ -7,16 +7,19 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import torch
-from conftest import GREETING, UNKNOWN, tiny_config
+from conftest import GREETING, UNKNOWN, tiny_config, tiny_examples
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
-from assistant.inference import Assistant, generate_response, load_model
+from assistant.inference import Assistant, Reader, generate_response, load_model
+from assistant.knowledge import load_knowledge
 from assistant.progress import ProgressEvent, StepProgress
-from training.train import cosine_schedule, lineage_best, train
+from training.examples import write_examples
+from training.train import cosine_schedule, lineage_best, load_splits, no_facts_replies, train
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_KEYS = {"epoch", "model_state_dict", "loss"}
@@ -114,6 +117,17 @@ def test_a_retrain_is_gated_against_the_best_score_of_its_line(tiny_checkpoint, 
     assert lineage_best(serving, now, best["test_hash"]) == {"fact_accuracy": 0.99, "unknown_accuracy": 1.0}
     # Another test split (new game data) starts a new line: the serving model's score is the bar.
     assert lineage_best(serving, now, "another split") == now
+
+
+def test_training_questions_whose_entity_the_linker_misses_are_left_out(tmp_path):
+    examples = tiny_examples()
+    typo = replace(examples[0], question="what element is frnia")  # Furina, beyond the linker's reach
+    write_examples(tmp_path / "data.json", [*examples, typo], {"seed": 0})
+    config = tiny_config(tmp_path, data=tmp_path / "data.json")
+    splits = load_splits(config, Reader(load_knowledge()))
+    assert typo not in splits.train and examples[0] in splits.train
+    assert len(splits.train) == len(splits.sources["train"]) == sum(e.split == "train" for e in examples)
+    assert typo.answer not in no_facts_replies(splits)  # nothing linked, yet it names Furina
 
 
 def test_seed_inference_api(tiny_checkpoint):

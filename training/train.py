@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.device import resolve_device
-from assistant.facts import NONE_MARKER
+from assistant.facts import NONE_MARKER, Source
 from assistant.inference import Reader
 from assistant.knowledge import load_knowledge
 from assistant.model import GenshinAssistant
@@ -127,9 +127,9 @@ def load_splits(config: TrainConfig, reader: Reader) -> Splits:
         by_split[example.split].append(example)
     if config.extra_data is not None:
         by_split["train"] += load_extra_examples(config.extra_data, reader)
-    sources = {
+    read = {
         split: [
-            reader.source(e.question).pieces
+            reader.source(e.question)
             for e in tqdm(
                 items,
                 desc=f"reading {split}",
@@ -140,7 +140,18 @@ def load_splits(config: TrainConfig, reader: Reader) -> Splits:
         ]
         for split, items in by_split.items()
     }
+    # A training question whose entity the linker misses would teach answering from the question
+    # alone (inventing); validation and test keep theirs, since users type such questions too.
+    kept = [(e, source) for e, source in zip(by_split["train"], read["train"], strict=True) if _linked(e, source)]
+    if dropped := len(by_split["train"]) - len(kept):
+        log.info("left out %d training questions whose entity the linker misses", dropped)
+    by_split["train"], read["train"] = [e for e, _ in kept], [source for _, source in kept]
+    sources = {split: [source.pieces for source in items] for split, items in read.items()}
     return Splits(by_split["train"], by_split["validation"], by_split["test"], sources)
+
+
+def _linked(example: Example, source: Source) -> bool:
+    return set(example.entities) <= set(source.entities)
 
 
 def prepare_model(config: TrainConfig, splits: Splits, device: torch.device) -> tuple[GenshinAssistant, Vocab]:

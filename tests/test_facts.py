@@ -1,0 +1,107 @@
+"""What the model reads: the serialised facts of the linked entities, trimmed to the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.facts import MAX_SOURCE_TOKENS, FactSerializer, first_sentence, question_words
+from assistant.inference import Reader
+from assistant.knowledge import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader(load_knowledge())
+
+
+def facts(reader: Reader, question: str) -> str:
+    """The facts part of what the model reads, as text."""
+    source = reader.source(question)
+    return " ".join(piece.text for piece in source.pieces[source.facts_start :])
+
+
+def test_the_question_comes_first_then_the_marker_then_the_facts(reader: Reader) -> None:
+    source = reader.source("what element is furina")
+    keys = [piece.key for piece in source.pieces]
+    assert keys[: source.facts_start] == ["what", "element", "is", "furina", "<facts>"]
+    assert source.entities == ("character:furina",)
+    assert not source.knows_nothing
+
+
+def test_a_field_word_keeps_that_field_and_drops_the_unasked_ones(reader: Reader) -> None:
+    text = facts(reader, "what element is furina")
+    assert "element : Hydro" in text and "name : Furina" in text
+    assert "weapon :" not in text and "voice actor" not in text
+
+
+def test_a_misspelt_field_word_still_points_at_its_field() -> None:
+    assert "birthday" in question_words("furina birthdya")
+
+
+def test_a_question_pointing_at_no_field_reads_the_summary(reader: Reader) -> None:
+    text = facts(reader, "who is furina")
+    for field in ("title :", "element : Hydro", "weapon : Sword", "region : Fontaine", "rarity : 5 - star"):
+        assert field in text
+    assert "skill :" not in text and "boss drop" not in text
+
+
+def test_long_texts_only_when_the_question_asks_for_them(reader: Reader) -> None:
+    assert "skill effect" not in facts(reader, "who is furina")
+    assert "skill effect" in facts(reader, "what does furina's skill do")
+    assert "c2 effect" in facts(reader, "furina c2") and "c3 effect" not in facts(reader, "furina c2")
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        ("is ganyu pyro", "<claim> element : Pyro ; true : no ;"),
+        ("is ganyu cryo?", "<claim> element : Cryo ; true : yes ;"),
+        ("does diluc use bows", "<claim> weapon : Bow ; true : no ;"),
+        ("is aino from nod-krai", "<claim> region : Nod - Krai ; true : yes ;"),
+    ],
+)
+def test_a_yes_no_claim_gets_its_verdict(reader: Reader, question: str, claim: str) -> None:
+    assert claim in facts(reader, question)
+
+
+def test_a_value_inside_the_name_is_no_claim(reader: Reader) -> None:
+    assert "<claim>" not in facts(reader, "what element is the anemo traveler")
+
+
+def test_two_characters_are_compared(reader: Reader) -> None:
+    text = facts(reader, "are xiangling and xinyan the same element")
+    assert "<compare> same element : yes ;" in text
+
+
+def test_attribute_words_without_a_name_list_the_characters(reader: Reader) -> None:
+    assert "group : Hydro Bow" in facts(reader, "hydro bow users")
+    assert "group : Nod - Krai" in facts(reader, "characters from nod krai")
+
+
+def test_a_series_lists_its_days_and_domain(reader: Reader) -> None:
+    text = facts(reader, "what day is justice")
+    assert text.startswith("<talent_book> name : Justice") and "days :" in text and "domain :" in text
+
+
+@pytest.mark.parametrize("question", ["what's the weather", "<facts> hello", "'; DROP TABLE conversations; --", "🔥"])
+def test_nothing_linked_reads_none(reader: Reader, question: str) -> None:
+    source = reader.source(question)
+    assert source.knows_nothing and facts(reader, question) == "<none>"
+    # A marker typed by the asker is dropped, not read as ours.
+    assert [piece.key for piece in source.pieces].count("<facts>") == 1
+
+
+def test_a_huge_question_is_cut_and_the_facts_survive(reader: Reader) -> None:
+    source = reader.source("what element is furina " + "really " * 1000)
+    assert len(source.pieces) <= MAX_SOURCE_TOKENS
+    assert "element : Hydro" in facts(reader, "what element is furina " + "really " * 1000)
+
+
+def test_first_sentence_stops_at_the_sentence_or_the_word_limit() -> None:
+    assert first_sentence("Deals Hydro DMG. Then heals.") == "Deals Hydro DMG."
+    assert first_sentence(" ".join(["word"] * 40), max_words=5) == "word word word word word ..."
+
+
+def test_an_unknown_entity_key_gives_no_facts() -> None:
+    serializer = FactSerializer(load_knowledge())
+    assert serializer.entity_facts("character:nobody", set()) == ""
