@@ -258,21 +258,28 @@ class GenshinAssistant(nn.Module):
         encoded = self.encode(queries)
         batch = queries.size(0)
         tokens = torch.full((batch,), SOS, dtype=torch.long, device=queries.device)
-        finished = torch.zeros(batch, dtype=torch.bool, device=queries.device)
         state = encoded.state
         history: list[list[int]] = [[] for _ in range(batch)]
+        rows = list(range(batch))  # the answers still being written, by their row in `history`
         for _ in range(max_length):
             log_probs, state = self.step_log_probs(tokens, state, encoded, source_ids, oov_count)
             if no_repeat_ngram > 1:
-                for row, banned in enumerate(history):
-                    for token in repeated_ngram_ends(banned, no_repeat_ngram):
-                        log_probs[row, token] = float("-inf")
-            tokens = log_probs.argmax(dim=-1).masked_fill(finished, PAD)
-            for row, token in enumerate(tokens.tolist()):
+                for position, row in enumerate(rows):
+                    for token in repeated_ngram_ends(history[row], no_repeat_ngram):
+                        log_probs[position, token] = float("-inf")
+            tokens = log_probs.argmax(dim=-1)
+            for row, token in zip(rows, tokens.tolist(), strict=True):
                 history[row].append(token)
-            finished |= tokens == EOS
-            if bool(finished.all()):
-                break
+            writing = tokens != EOS
+            if not bool(writing.all()):
+                # A finished answer leaves the batch: a batch then costs its answers' total length,
+                # not its longest answer's length times the batch size.
+                if not bool(writing.any()):
+                    break
+                rows = [row for row, keep in zip(rows, writing.tolist(), strict=True) if keep]
+                tokens, encoded = tokens[writing], _select(encoded, writing)
+                state = (state[0][:, writing], state[1][:, writing])
+                source_ids = None if source_ids is None else source_ids[writing]
         return [_until_eos(row) for row in history]
 
     def _beam_search(
@@ -336,6 +343,12 @@ def repeated_ngram_ends(tokens: Sequence[int], n: int) -> set[int]:
     return {
         tokens[start + n - 1] for start in range(len(tokens) - n + 1) if tuple(tokens[start : start + n - 1]) == prefix
     }
+
+
+def _select(encoded: Encoded, rows: Tensor) -> Encoded:
+    """The encoder results of the batch rows where `rows` (a boolean mask) is True."""
+    hidden, cell = encoded.state
+    return Encoded(encoded.outputs[rows], encoded.keys[rows], encoded.mask[rows], (hidden[:, rows], cell[:, rows]))
 
 
 def _required(source_ids: Tensor | None) -> Tensor:

@@ -130,6 +130,14 @@ def test_training_questions_whose_entity_the_linker_misses_are_left_out(tmp_path
     assert typo.answer not in no_facts_replies(splits)  # nothing linked, yet it names Furina
 
 
+def test_a_batch_answers_as_one_by_one_though_its_answers_end_at_different_steps(tiny_checkpoint):
+    assistant = Assistant.load(tiny_checkpoint, device="cpu")
+    questions = ["hello", "what element is furina", "what element is zorbl", "yelan element", "hi", "diluc vision?"]
+    one_by_one = [assistant.answer(question) for question in questions]
+    assert len({len(answer.split()) for answer in one_by_one}) > 1
+    assert assistant.answer_batch(questions) == one_by_one
+
+
 def test_seed_inference_api(tiny_checkpoint):
     model = load_model(tiny_checkpoint)
     assert generate_response(model, "diluc element") == "Diluc is a Pyro character."
