@@ -7,7 +7,8 @@ does, a constellation's effect) only when the question asks for them, so the inp
 length budget and the model is not asked to find a needle in every description. A yes/no claim
 ("is ganyu pyro") gets its verdict as a line of its own.
 Lists of characters come from attribute words when no entity is named ("pyro claymore users").
-No entity and no attribute -> `<facts> <none>`, which teaches the model to admit it.
+No entity and no attribute -> `<facts> <none>`, which teaches the model to admit it; so does a
+question the game data cannot answer ("best build for hu tao", "how tall is diluc").
 """
 
 from __future__ import annotations
@@ -149,6 +150,13 @@ _ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
     "2-piece": {"2", "two"},
     "4-piece": {"4", "four"},
 }
+# Words of questions the game data cannot answer: builds, teams, ratings, heights, pulls.
+_BEYOND_DATA_WORDS = frozenset(
+    {"build", "builds", "tall", "height", "tier", "meta", "rotation", "rotations", "comp", "comps", "teammates"}
+    | {"pull", "pulling", "reroll", "invest", "f2p"}
+)
+_OPINION_WORDS = frozenset({"best", "strongest", "worth", "better", "worse"})
+_ADVICE_WORDS = frozenset({"team", "teams", "weapon", "weapons", "artifact", "artifacts", "set", "sets", "dps", "than"})
 _KEYWORDS = frozenset(
     word
     for group in (
@@ -216,6 +224,13 @@ def question_words(question: str) -> set[str]:
     return words
 
 
+def asks_beyond_the_data(words: set[str]) -> bool:
+    """Whether the question asks for advice or facts the game data does not hold ("best build for
+    hu tao", "how tall is diluc", "is nahida worth pulling"): such a question reads `<none>`, so the
+    answer admits it instead of stating a true but unasked fact."""
+    return bool(words & _BEYOND_DATA_WORDS) or bool(words & _OPINION_WORDS and words & _ADVICE_WORDS)
+
+
 def _asks(words: set[str], vocabulary: Iterable[str]) -> bool:
     return any(word in words for word in vocabulary)
 
@@ -274,6 +289,8 @@ class FactSerializer:
     def source(self, question: str, entity_keys: Sequence[str]) -> Source:
         """The question, the facts marker, then the facts of each entity (or a list, or <none>)."""
         words = question_words(question)
+        if asks_beyond_the_data(words):
+            entity_keys = ()  # facts about the entity would only tempt an answer to another question
         blocks = [self.entity_facts(key, words) for key in entity_keys]
         blocks = [block for block in blocks if block]
         if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):

@@ -105,3 +105,21 @@ def test_first_sentence_stops_at_the_sentence_or_the_word_limit() -> None:
 def test_an_unknown_entity_key_gives_no_facts() -> None:
     serializer = FactSerializer(load_knowledge())
     assert serializer.entity_facts("character:nobody", set()) == ""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "best build for hu tao",
+        "how tall is diluc",
+        "is nahida worth pulling",
+        "best weapon for hu tao",
+        "is furina better than neuvillette",
+    ],
+)
+def test_a_question_the_game_data_cannot_answer_reads_none(reader: Reader, question: str) -> None:
+    assert reader.source(question).knows_nothing
+
+
+def test_a_weapon_question_about_a_character_still_reads_the_weapon(reader: Reader) -> None:
+    assert "weapon : Polearm" in facts(reader, "the unforged is so good. what weapon does hu tao use")
