@@ -550,7 +550,8 @@ _SERIES_SUFFIXES = {
 def _named_things_words(knowledge: Knowledge) -> set[str]:
     """The words of talent, passive, constellation and weapon-passive names: beside a character's
     name they are the thing asked about ("kirara pupillary variance"), not the rest of a made-up name."""
-    names = [t.name for c in knowledge.characters for t in (*c.talents, *c.constellations)]
+    names = [t.name for c in knowledge.characters for t in c.talents]
+    names += [constellation.name for c in knowledge.characters for constellation in c.constellations]
     names += [w.passive_name for w in knowledge.weapons if w.passive_name]
     return {word for name in names for word in _name_words(name)}
 

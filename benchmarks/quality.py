@@ -23,23 +23,21 @@ from assistant.checkpoint import load_checkpoint
 from assistant.inference import Assistant, Reader
 from assistant.knowledge import load_knowledge
 from benchmarks.reference import Reference
-from training.evaluate import answer_all, describe, score_answers
+from training.evaluate import AnswerScores, answer_all, score_answers
 from training.examples import Example, split_examples
 from training.grading import grade
 from training.quantize import quantize_dynamic
 
 
-def run(name: str, answer: Callable[[Sequence[str]], list[str]], test: list[Example], worst: int) -> dict[str, object]:
+def run(name: str, answer: Callable[[Sequence[str]], list[str]], test: list[Example], worst: int) -> AnswerScores:
     knowledge = load_knowledge()
     started = time.perf_counter()
     answers = answer([e.question for e in test])
     seconds = (time.perf_counter() - started) / len(test)
     scores = score_answers(test, answers, knowledge)
-    by_kind = scores["by_kind"]
-    assert isinstance(by_kind, dict)
-    print(f"{name}: {describe(scores)} | {seconds * 1000:.1f} ms/question")
-    print("  by kind: " + ", ".join(f"{kind} {share:.0%}" for kind, share in by_kind.items()))
-    for kind, share in sorted(by_kind.items(), key=lambda item: item[1])[:worst]:
+    print(f"{name}: {scores.describe()} | {seconds * 1000:.1f} ms/question")
+    print("  by kind: " + ", ".join(f"{kind} {share:.0%}" for kind, share in scores.by_kind.items()))
+    for kind, share in sorted(scores.by_kind.items(), key=lambda item: item[1])[:worst]:
         failed = (
             next((e, a) for e, a in zip(test, answers, strict=True) if e.kind == kind and not grade(e, a, knowledge))
             if share < 1

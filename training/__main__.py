@@ -199,14 +199,13 @@ def add_evaluate_command(commands: Commands) -> None:
 def evaluate_command(options: argparse.Namespace) -> int:
     from assistant.inference import Reader
     from assistant.knowledge import load_knowledge
-    from training.evaluate import describe
     from training.examples import read_examples
     from training.quantize import compare_quantized
 
     examples = [example for example in read_examples(options.data)[0] if example.split == options.split]
     reader = Reader(load_knowledge())
     for name, scores, seconds in compare_quantized(options.model, examples, reader, include_int8=options.quantize):
-        print(f"{name}: {describe(scores)}, {seconds * 1000:.1f} ms per question ({len(examples)} questions)")
+        print(f"{name}: {scores.describe()}, {seconds * 1000:.1f} ms per question ({len(examples)} questions)")
     return 0
 
 

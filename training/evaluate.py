@@ -9,8 +9,8 @@ odd input answered without asserting any game fact.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 import torch
 from torch.utils.data import DataLoader
@@ -25,26 +25,42 @@ from training.grading import grade
 
 
 @dataclass(frozen=True)
-class Metrics:
-    loss: float
-    token_accuracy: float
+class AnswerScores:
+    """How a model's own answers grade, end to end (fractions from 0 to 1, and counts)."""
+
     exact_match: float
     fact_accuracy: float
     unknown_accuracy: float
+    held_out_accuracy: float
+    """Fact accuracy on questions about entities that never appear in training."""
+    no_fact_accuracy: float
+    """Share of off-topic and smalltalk input answered without asserting a game fact."""
     pairs: int
     fact_pairs: int
     unknown_pairs: int
-    held_out_accuracy: float = 0.0
-    """Fact accuracy on questions about entities that never appear in training."""
-    no_fact_accuracy: float = 0.0
-    """Share of off-topic and smalltalk input answered without asserting a game fact."""
-    by_kind: dict[str, float] = field(default_factory=dict)
+    by_kind: dict[str, float]
+
+    def describe(self) -> str:
+        """The figures in one line."""
+        return (
+            f"fact accuracy {self.fact_accuracy:.1%} (held-out entities {self.held_out_accuracy:.1%}), "
+            f"unknown questions admitted {self.unknown_accuracy:.1%}, off-topic and small talk without a game "
+            f"fact {self.no_fact_accuracy:.1%}, exact match {self.exact_match:.1%}"
+        )
+
+
+@dataclass(frozen=True)
+class Metrics(AnswerScores):
+    """The answers' scores plus the teacher-forced loss and token accuracy."""
+
+    loss: float
+    token_accuracy: float
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
     def summary(self) -> str:
-        return f"{describe(self.to_dict())}, token accuracy {self.token_accuracy:.1%}, loss {self.loss:.3f}"
+        return f"{self.describe()}, token accuracy {self.token_accuracy:.1%}, loss {self.loss:.3f}"
 
     @property
     def worst_kind(self) -> tuple[str, float] | None:
@@ -69,7 +85,7 @@ def teacher_forced(model: GenshinAssistant, loader: DataLoader[Batch], device: t
     return total_loss / max(tokens, 1), correct / max(tokens, 1)
 
 
-def score_answers(examples: Sequence[Example], answers: Sequence[str], knowledge: Knowledge) -> dict[str, object]:
+def score_answers(examples: Sequence[Example], answers: Sequence[str], knowledge: Knowledge) -> AnswerScores:
     """Accuracy by category, for held-out entities and per kind, of generated answers."""
     graded = [(example, grade(example, answer, knowledge)) for example, answer in zip(examples, answers, strict=True)]
     facts = [right for example, right in graded if example.category == "fact"]
@@ -80,25 +96,16 @@ def score_answers(examples: Sequence[Example], answers: Sequence[str], knowledge
     for example, right in graded:
         kinds[example.kind].append(right)
     exact = sum(normalize(a) == normalize(e.answer) for e, a in zip(examples, answers, strict=True))
-    return {
-        "exact_match": exact / max(len(examples), 1),
-        "fact_accuracy": _share(facts),
-        "unknown_accuracy": _share(unknown),
-        "held_out_accuracy": _share(held_out),
-        "no_fact_accuracy": _share(no_fact),
-        "pairs": len(examples),
-        "fact_pairs": len(facts),
-        "unknown_pairs": len(unknown),
-        "by_kind": {kind: _share(rights) for kind, rights in sorted(kinds.items())},
-    }
-
-
-def describe(scores: Mapping[str, object]) -> str:
-    """One line of `score_answers`' figures."""
-    return (
-        f"fact accuracy {scores['fact_accuracy']:.1%} (held-out entities {scores['held_out_accuracy']:.1%}), "
-        f"unknown questions admitted {scores['unknown_accuracy']:.1%}, off-topic and small talk without a game "
-        f"fact {scores['no_fact_accuracy']:.1%}, exact match {scores['exact_match']:.1%}"
+    return AnswerScores(
+        exact_match=exact / max(len(examples), 1),
+        fact_accuracy=_share(facts),
+        unknown_accuracy=_share(unknown),
+        held_out_accuracy=_share(held_out),
+        no_fact_accuracy=_share(no_fact),
+        pairs=len(examples),
+        fact_pairs=len(facts),
+        unknown_pairs=len(unknown),
+        by_kind={kind: _share(rights) for kind, rights in sorted(kinds.items())},
     )
 
 
@@ -121,7 +128,7 @@ def generated_scores(
     *,
     batch_size: int = 64,
     max_length: int = 64,
-) -> dict[str, object]:
+) -> AnswerScores:
     """score_answers of the model's own greedy answers, end to end (leaves the model in eval mode)."""
     assistant = Assistant(model, vocab, reader=reader, max_length=max_length)
     return score_answers(examples, answer_all(assistant, [e.question for e in examples], batch_size), reader.knowledge)
@@ -139,4 +146,4 @@ def evaluate(
 ) -> Metrics:
     loss, token_accuracy = teacher_forced(model, loader, device)
     scores = generated_scores(model, vocab, reader, examples, batch_size=batch_size)
-    return Metrics(loss=loss, token_accuracy=token_accuracy, **scores)  # type: ignore[arg-type]
+    return Metrics(loss=loss, token_accuracy=token_accuracy, **asdict(scores))

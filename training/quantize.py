@@ -18,7 +18,7 @@ import torch
 from assistant.checkpoint import load_checkpoint
 from assistant.inference import Reader
 from assistant.model import GenshinAssistant
-from training.evaluate import generated_scores
+from training.evaluate import AnswerScores, generated_scores
 from training.examples import Example
 
 QUANTIZED_MODULES = {"encoder", "output.0", "output.3"}
@@ -36,7 +36,7 @@ def quantize_dynamic(model: GenshinAssistant) -> GenshinAssistant:
 
 def compare_quantized(
     checkpoint: Path, examples: Sequence[Example], reader: Reader, include_int8: bool = True
-) -> Iterator[tuple[str, dict[str, object], float]]:
+) -> Iterator[tuple[str, AnswerScores, float]]:
     """(name, scores, seconds per question) for float32 and, optionally, int8 on the CPU."""
     loaded = load_checkpoint(checkpoint, "cpu")
     variants = [("float32", loaded.model)]

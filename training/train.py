@@ -230,16 +230,9 @@ def train(config: TrainConfig, on_progress: ProgressCallback | None = None) -> T
         val_loss, val_accuracy = teacher_forced(model, val_loader, device)
         scores = {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_token_accuracy": val_accuracy}
         if config.select == "facts":
-            scores["val_fact_accuracy"] = float(
-                generated_scores(  # type: ignore[arg-type]
-                    model,
-                    vocab,
-                    reader,
-                    splits.validation,
-                    batch_size=config.eval_batch_size,
-                    max_length=config.max_length,
-                )["fact_accuracy"]
-            )
+            scores["val_fact_accuracy"] = generated_scores(
+                model, vocab, reader, splits.validation, batch_size=config.eval_batch_size, max_length=config.max_length
+            ).fact_accuracy
         history.append(scores)
         report(EpochEnd(epoch, config.epochs, train_loss, val_loss))
         log.info(
