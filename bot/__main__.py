@@ -32,8 +32,9 @@ from bot.aliases import aliases_path_for, export_aliases
 from bot.app import KatheryneBot, create_bot
 from bot.config import Config, ConfigError, load_config
 from bot.console import Console
-from bot.db import ConversationLog, SchemaTooNewError
+from bot.db import ConversationLog
 from bot.export import export_training
+from bot.migrations import SchemaTooNewError
 
 log = logging.getLogger("bot")
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import discord
 
-from bot.db import Retrain
 from bot.embeds import DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, safe_text
-from bot.retrain import RetrainJob, RetrainProgress, RetrainResult
+from bot.records import Retrain
+from bot.retrain import RetrainJob
+from bot.retrain_records import RetrainProgress, RetrainResult
 
 __all__ = ["model_embed", "progress_embed", "result_embed", "retrain_record_embed"]
 

@@ -28,7 +28,8 @@ from bot.db import ConversationLog
 from bot.errors import RESTARTING_MESSAGE, FriendlyError, KatheryneTree
 from bot.metrics import BotMetrics, Health, MetricsServer
 from bot.model_store import ModelStore
-from bot.retrain import RetrainManager, RetrainSettings
+from bot.retrain import RetrainManager
+from bot.retrain_records import RetrainSettings
 from bot.sync import sync_if_changed
 
 __all__ = ["EXTENSIONS", "KatheryneBot", "create_bot", "retrain_settings_for"]

@@ -7,7 +7,7 @@ autocommit mode; every write runs in an explicit ``BEGIN IMMEDIATE`` transaction
 into each other's transactions. WAL lets the export CLI read while the bot writes.
 
 Discord snowflakes are stored as INTEGER (they fit in 64 bits). The records the log returns, and
-how their timestamps and metrics are stored in rows, live in bot/records.py (re-exported here).
+how their timestamps and metrics are stored in rows, live in bot/records.py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, get_args
 
 import aiosqlite
 
-from bot.migrations import SchemaTooNewError, apply_migrations
+from bot.migrations import apply_migrations
 from bot.records import (
     Conversation,
     PairKind,
@@ -37,18 +37,7 @@ from bot.records import (
     time_to_text,
 )
 
-__all__ = [
-    "Clock",
-    "Conversation",
-    "ConversationLog",
-    "Retrain",
-    "RetrainAlreadyRunning",
-    "RetrainOutcome",
-    "SchemaTooNewError",
-    "VoteTally",
-    "normalize_question",
-    "utc_now",
-]
+__all__ = ["Clock", "ConversationLog", "RetrainAlreadyRunning", "connect", "normalize_question", "utc_now"]
 
 log = logging.getLogger(__name__)
 

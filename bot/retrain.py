@@ -14,7 +14,7 @@ inference worker; anything else (rejection, failure, cancellation) leaves the se
 serving model untouched. Every run ends in exactly one outcome, written to the conversation log.
 
 The records and the gate live in ``bot.retrain_records`` and the trainer subprocess itself in
-``bot.retrain_process``; the public names are re-exported here, so callers import from this module.
+``bot.retrain_process``.
 """
 
 from __future__ import annotations
@@ -56,18 +56,7 @@ from bot.retrain_records import (
     gate_reason,
 )
 
-__all__ = [
-    "GATED_METRICS",
-    "ProgressCallback",
-    "RetrainAlreadyRunning",
-    "RetrainJob",
-    "RetrainManager",
-    "RetrainProgress",
-    "RetrainResult",
-    "RetrainSettings",
-    "Stage",
-    "gate_reason",
-]
+__all__ = ["RetrainJob", "RetrainManager"]
 
 log = logging.getLogger(__name__)
 

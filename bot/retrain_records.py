@@ -1,7 +1,7 @@
 """What a retrain is told and what it reports: its settings, its progress and result records, and the gate.
 
 Plain data and one pure function, kept apart from the subprocess and model-swapping machinery in
-``bot.retrain``, which re-exports them.
+``bot.retrain``.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from bot.config import Config
 from bot.db import ConversationLog
 from bot.export import export_training
 from bot.model_store import ModelStore
-from bot.retrain import RetrainSettings
+from bot.retrain_records import RetrainSettings
 
 pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config
-from bot.db import Conversation, ConversationLog
+from bot.db import ConversationLog
+from bot.records import Conversation
 
 REPO = Path(__file__).resolve().parents[1]
 SETTINGS = {setting.name.upper() for setting in dataclasses.fields(Config)}

@@ -10,13 +10,9 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.db import (
-    ConversationLog,
-    RetrainAlreadyRunning,
-    SchemaTooNewError,
-    VoteTally,
-)
-from bot.migrations import LATEST_VERSION, Migration, apply_migrations
+from bot.db import ConversationLog, RetrainAlreadyRunning
+from bot.migrations import LATEST_VERSION, Migration, SchemaTooNewError, apply_migrations
+from bot.records import VoteTally
 
 SNOWFLAKE = 1_234_567_890_123_456_789  # larger than a float can hold exactly
 

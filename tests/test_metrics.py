@@ -18,7 +18,7 @@ from assistant.worker import InferenceWorker
 from bot.app import KatheryneBot, create_bot
 from bot.config import Config, load_config
 from bot.db import ConversationLog
-from bot.retrain import RetrainSettings
+from bot.retrain_records import RetrainSettings
 
 pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
 

@@ -30,7 +30,8 @@ from assistant.worker import InferenceWorker
 from bot.admin_embeds import progress_embed, result_embed
 from bot.db import ConversationLog
 from bot.model_store import ModelStore
-from bot.retrain import RetrainManager, RetrainProgress, RetrainSettings
+from bot.retrain import RetrainManager
+from bot.retrain_records import RetrainProgress, RetrainSettings
 
 PROJECT = Path(__file__).resolve().parent.parent
 

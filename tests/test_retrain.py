@@ -19,7 +19,8 @@ from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.worker import InferenceWorker
 from bot.db import ConversationLog, RetrainAlreadyRunning
 from bot.model_store import ModelStore, NoPreviousModel
-from bot.retrain import RetrainManager, RetrainProgress, RetrainSettings, gate_reason
+from bot.retrain import RetrainManager
+from bot.retrain_records import RetrainProgress, RetrainSettings, gate_reason
 
 CONVERSATIONS = [
     ("what element is klee", "Klee's element is Pyro."),

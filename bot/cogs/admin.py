@@ -29,10 +29,12 @@ from discord.ext import commands
 from assistant.checkpoint import CheckpointError
 from bot.admin_embeds import model_embed, progress_embed, result_embed, retrain_record_embed
 from bot.config import MAX_RETRAIN_EPOCHS
+from bot.db import RetrainAlreadyRunning
 from bot.errors import FriendlyError
 from bot.model_store import NoPreviousModel
 from bot.permissions import moderator_only
-from bot.retrain import RetrainAlreadyRunning, RetrainJob, RetrainProgress
+from bot.retrain import RetrainJob
+from bot.retrain_records import RetrainProgress
 from bot.status_message import StatusMessage
 
 if TYPE_CHECKING:

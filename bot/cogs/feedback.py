@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 
-from bot.db import Conversation
 from bot.embeds import corrected_embed
 from bot.errors import FriendlyError, report_error
 from bot.permissions import ensure_moderator
+from bot.records import Conversation
 
 if TYPE_CHECKING:
     from bot.app import KatheryneBot
