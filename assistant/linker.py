@@ -9,9 +9,9 @@ length-aware edit-distance cutoff, and keeps the best non-overlapping spans.
 What links (each exact form is a key with its own base score):
 
 - the full name (100), "anemo traveler" for "Traveler (Anemo)", a material series' item names
-  ("Teachings of Freedom"), "freedom books" and "ballad domain"; a series whose name is one ordinary
-  word ("Order") links by that word alone only in a question about farming ("what day is order",
-  90), one of several ordinary words ("Ancient Chord") always does;
+  ("Teachings of Freedom"); a series whose name is one ordinary word ("Order") links by that word
+  only in a question about farming ("what day is order", "freedom books", "ballad domain"; 90),
+  one of several ordinary words ("Ancient Chord") always does;
 - a character's title and constellation name (96, 95) unless it is one ordinary word;
 - a name part, one word or the first or last words of the name, when no other entity's name
   contains it and it is not made of ordinary words only ("ayato", "homa", "foliar incision";
@@ -351,11 +351,7 @@ class EntityLinker:
         candidates = self._exact_candidates(words, aliases)
         candidates += self._fuzzy_candidates(words, candidates)
         if any(word.norm in _FARMING_WORDS for word in words):
-            candidates += [
-                _Candidate(self._bare_series[word.norm], index, index + 1, SERIES_WORD_SCORE)
-                for index, word in enumerate(words)
-                if word.norm in self._bare_series
-            ]
+            candidates += self._bare_series_candidates(words)
         linked_words = {i for c in candidates for i in range(c.first, c.stop)}
         candidates = [c for c in candidates if not self._inside_made_up_name(c, words, linked_words)]
         chosen: list[_Candidate] = []
@@ -371,6 +367,25 @@ class EntityLinker:
             start, end = words[c.first].start, words[c.stop - 1].end
             mentions.append(Mention(c.entity, start, end, question[start:end], round(float(c.score), 1)))
         return mentions
+
+    def _bare_series_candidates(self, words: list[_Word]) -> list[_Candidate]:
+        """A series' ordinary one-word name in a question about farming ("what day is justice"),
+        also with one slip in a word that is not itself an ordinary word ("freedomm", not "good")."""
+        found = []
+        for index, word in enumerate(words):
+            entity = self._bare_series.get(word.norm)
+            if entity is None and len(word.norm) >= 5 and not is_ordinary(word.norm):
+                entity = next(
+                    (
+                        series
+                        for name, series in self._bare_series.items()
+                        if name[0] == word.norm[0] and OSA.distance(name, word.norm, score_cutoff=1) <= 1
+                    ),
+                    None,
+                )
+            if entity is not None:
+                found.append(_Candidate(entity, index, index + 1, SERIES_WORD_SCORE))
+        return found
 
     def _canonical(self, words: list[_Word]) -> list[_Word]:
         """Words with a plural or possessive "s" dropped where that makes a known name word
@@ -539,14 +554,6 @@ def _unique_parts(names: Mapping[Entity, tuple[str, ...]]) -> Iterator[tuple[tup
             yield run, entity
 
 
-# Words after a series' bare name that make it the series ("freedom books", "ballad domain").
-_FARMING_SUFFIXES = ("domain", "domains", "days", "farmable", "mats", "materials")
-_SERIES_SUFFIXES = {
-    "talent_book": ("book", "books", "talent book", "talent books", *_FARMING_SUFFIXES),
-    "weapon_material": _FARMING_SUFFIXES,
-}
-
-
 def _named_things_words(knowledge: Knowledge) -> set[str]:
     """The words of talent, passive, constellation and weapon-passive names: beside a character's
     name they are the thing asked about ("kirara pupillary variance"), not the rest of a made-up name."""
@@ -558,13 +565,10 @@ def _named_things_words(knowledge: Knowledge) -> set[str]:
 
 def _other_forms(kind: str, record: Any) -> Iterator[tuple[str, ...]]:
     """Further full-name forms: "anemo traveler" for "Traveler (Anemo)"; for material series the
-    item names ("Teachings of Freedom") and "freedom books", since a series' bare name is often an
-    ordinary word ("Freedom", "Order") that must not link alone."""
+    item names ("Teachings of Freedom"), since a series' bare name is often an ordinary word
+    ("Freedom", "Order") that must not link alone."""
     if match := re.fullmatch(r"(.+?)\s*\((.+)\)", record.name):
         yield _name_words(f"{match.group(2)} {match.group(1)}")
     if kind in ("talent_book", "weapon_material"):
         for item in record.items:
             yield _name_words(item)
-    if kind in ("talent_book", "weapon_material"):
-        for suffix in _SERIES_SUFFIXES[kind]:
-            yield _name_words(f"{record.name} {suffix}")

@@ -227,6 +227,15 @@ def test_a_series_ordinary_name_links_when_farming_is_asked(linker: EntityLinker
     assert linker.link(question.replace("day", "colour").replace("domain", "song").replace("farmable", "fun")) == []
 
 
+@pytest.mark.parametrize("question", ["good day to you", "any good books?", "what a nice day"])
+def test_an_ordinary_word_one_slip_from_a_series_name_is_not_the_series(linker: EntityLinker, question: str) -> None:
+    assert linker.link(question) == []
+
+
+def test_a_misspelt_series_name_links_when_farming_is_asked(linker: EntityLinker) -> None:
+    assert linked_names(linker, "when can i farm Freedomm") == ["Freedom"]
+
+
 def test_a_series_named_by_several_ordinary_words_links_even_misspelt(linker: EntityLinker) -> None:
     assert linked_names(linker, "where and when do i get ancient cohrd") == ["Ancient Chord"]
 
