@@ -366,7 +366,7 @@ class FactSerializer:
         if burst and _asks(words, _BURST_WORDS) and not abilities:
             parts.append(_field("burst effect", first_sentence(burst.description)))
         for passive in c.passives:
-            if (_asks(words, _PASSIVE_WORDS) and not abilities) or passive in named_passives:
+            if passive in named_passives or (_asks(words, _PASSIVE_WORDS) and not abilities and not named_passives):
                 parts.append(_field(f"{passive.name} effect", first_sentence(passive.description)))
         parts += _claims(c, words)
         if levels or _asks(words, _CONSTELLATION_WORDS):

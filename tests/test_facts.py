@@ -123,3 +123,10 @@ def test_a_question_the_game_data_cannot_answer_reads_none(reader: Reader, quest
 
 def test_a_weapon_question_about_a_character_still_reads_the_weapon(reader: Reader) -> None:
     assert "weapon : Polearm" in facts(reader, "the unforged is so good. what weapon does hu tao use")
+
+
+def test_a_named_passive_brings_only_its_own_effect(reader: Reader) -> None:
+    named = facts(reader, "what does xiangling's passive crossfire do")
+    assert "Crossfire effect" in named and "Chef de Cuisine effect" not in named
+    every = facts(reader, "what do xiangling's passives do")
+    assert "Crossfire effect" in every and "Chef de Cuisine effect" in every
