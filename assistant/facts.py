@@ -256,11 +256,11 @@ def _named(words: set[str], value: str) -> bool:
     return value_words <= words or {word + "s" for word in value_words} <= words
 
 
-def _claims(c: Character, words: set[str]) -> list[str]:
+def _claims(c: Character, words: set[str], named: Collection[str]) -> list[str]:
     """`claim element: Cryo ; true: no ;` for each element, weapon type or nation the question names
-    besides the character's own name ("is ganyu pyro"): a yes/no question then reads its answer
-    instead of comparing two values in its head. The value's words must all be in the question."""
-    own = set(tokenize(c.name))
+    outside the linked entities' `named` words ("is ganyu pyro", not "anemo traveler" or "Recurve
+    Bow"): a yes/no question then reads its answer instead of comparing two values in its head."""
+    names = set(named)
     claims = []
     for label, actual, values in (
         ("element", c.element, ELEMENTS),
@@ -268,7 +268,7 @@ def _claims(c: Character, words: set[str]) -> list[str]:
         ("region", c.region, REGIONS),
     ):
         for value in values:
-            if actual and _named(words, value) and not _named(own, value):
+            if actual and _named(words, value) and not _named(names, value):
                 claims.append(f"<claim> {label}: {value} ; true: {'yes' if value == actual else 'no'} ;")
     return claims
 
@@ -291,7 +291,9 @@ class FactSerializer:
         words = question_words(question)
         if asks_beyond_the_data(words):
             entity_keys = ()  # facts about the entity would only tempt an answer to another question
-        blocks = [self.entity_facts(key, words) for key in entity_keys]
+        records = [self.record(key) for key in entity_keys]
+        named = {word for record in records if record is not None for word in tokenize(record.name)}
+        blocks = [self.entity_facts(key, words, named) for key in entity_keys]
         blocks = [block for block in blocks if block]
         if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
             blocks.append(self._comparison(entity_keys))
@@ -309,23 +311,33 @@ class FactSerializer:
             knows_nothing=blocks == [NONE_MARKER],
         )
 
-    def entity_facts(self, key: str, words: set[str]) -> str:
+    def record(self, key: str) -> Character | Weapon | ArtifactSet | MaterialSeries | None:
+        """The record an entity key ("character:furina") names, if the knowledge has it."""
         kind, _, record_id = key.partition(":")
-        if kind == "character" and (character := self.knowledge.character(record_id)):
-            return self._character(character, words)
-        if kind == "weapon" and (weapon := self.knowledge.weapon(record_id)):
-            return self._weapon(weapon, words)
-        if kind == "artifact_set" and (artifact := self.knowledge.artifact_set(record_id)):
-            return self._artifact(artifact, words)
-        if kind in ("talent_book", "weapon_material"):
-            series = (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(
-                record_id
-            )
-            if series:
-                return self._series_facts(series)
+        lookup = {
+            "character": self.knowledge.character,
+            "weapon": self.knowledge.weapon,
+            "artifact_set": self.knowledge.artifact_set,
+            "talent_book": self.knowledge.talent_book,
+            "weapon_material": self.knowledge.weapon_material,
+        }.get(kind)
+        return lookup(record_id) if lookup else None
+
+    def entity_facts(self, key: str, words: set[str], named: Collection[str] = frozenset()) -> str:
+        """One entity's facts; `named` holds the words of every linked entity's name, which claim
+        nothing ("Recurve Bow is so good. who is faruzan" does not ask whether she uses a bow)."""
+        record = self.record(key)
+        if isinstance(record, Character):
+            return self._character(record, words, named)
+        if isinstance(record, Weapon):
+            return self._weapon(record, words)
+        if isinstance(record, ArtifactSet):
+            return self._artifact(record, words)
+        if isinstance(record, MaterialSeries):
+            return self._series_facts(record)
         return ""
 
-    def _character(self, c: Character, words: set[str]) -> str:
+    def _character(self, c: Character, words: set[str], named: Collection[str]) -> str:
         """The name and title, then the short facts the question points at (the summary when it
         points at none), the long texts it asks for, and what it claims."""
         book = self._series.get(c.talent_book or "")
@@ -368,7 +380,7 @@ class FactSerializer:
         for passive in c.passives:
             if passive in named_passives or (_asks(words, _PASSIVE_WORDS) and not abilities and not named_passives):
                 parts.append(_field(f"{passive.name} effect", first_sentence(passive.description)))
-        parts += _claims(c, words)
+        parts += _claims(c, words, {*named, *tokenize(c.name)})
         if levels or _asks(words, _CONSTELLATION_WORDS):
             for constellation in c.constellations:
                 if not levels or constellation.level in levels:

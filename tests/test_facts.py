@@ -130,3 +130,7 @@ def test_a_named_passive_brings_only_its_own_effect(reader: Reader) -> None:
     assert "Crossfire effect" in named and "Chef de Cuisine effect" not in named
     every = facts(reader, "what do xiangling's passives do")
     assert "Crossfire effect" in every and "Chef de Cuisine effect" in every
+
+
+def test_a_value_in_an_unrelated_items_name_is_no_claim(reader: Reader) -> None:
+    assert "<claim>" not in facts(reader, "pulled Recurve Bow yesterday! who even is Faruzan")
