@@ -18,15 +18,11 @@ from training.examples import (
     MAX_LIST_NAMES,
     Example,
     build_examples,
-    entity_names,
     held_out_entities,
-    made_up_names,
-    name_pattern,
-    normalise,
     read_examples,
-    real_name_words,
     write_examples,
 )
+from training.names import entity_names, made_up_names, name_pattern, normalise, real_name_words
 
 
 def _subset(knowledge: Knowledge, characters: int, weapons: int, sets: int) -> Knowledge:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge import ELEMENTS, REGIONS, WEAPON_TYPES, Knowledge
-from training.examples import Example, entity_names
+from training.examples import Example
+from training.names import entity_names
 from training.wording import UNKNOWN_ANSWER
 
 _WORD = re.compile(r"\w+")
