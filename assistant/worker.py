@@ -75,6 +75,7 @@ class InferenceWorker:
         max_queue: int = 256,
         loader: Callable[[Path, str], Assistant] | None = None,
         knowledge_path: Path | None = None,
+        beam_size: int = 1,
     ) -> None:
         if max_batch_size < 1 or max_queue < 1 or max_wait_ms < 0:
             raise ValueError("max_batch_size and max_queue must be >= 1 and max_wait_ms >= 0")
@@ -84,7 +85,9 @@ class InferenceWorker:
         self.max_wait = max_wait_ms / 1000
         self.max_queue = max_queue
         self._load = loader or (
-            lambda path, device: Assistant.load(path, device=device, reader=Reader(load_knowledge(knowledge_path)))
+            lambda path, device: Assistant.load(
+                path, device=device, beam_size=beam_size, reader=Reader(load_knowledge(knowledge_path))
+            )
         )
         self._assistant: Assistant | None = None
         self._incoming: tuple[Assistant, threading.Event] | None = None

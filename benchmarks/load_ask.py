@@ -71,6 +71,7 @@ async def run_load(config: Config, users: int, label: str) -> LoadResult:
         device=config.device,
         max_batch_size=config.batch_size,
         max_wait_ms=config.batch_wait_ms,
+        beam_size=config.beam_size,
         max_queue=config.queue_size,
     )
     await asyncio.to_thread(worker.start)

@@ -147,6 +147,7 @@ async def _pipeline(config: Config) -> AsyncIterator[tuple[InferenceWorker, Conv
         max_batch_size=config.batch_size,
         max_wait_ms=config.batch_wait_ms,
         max_queue=config.queue_size,
+        beam_size=config.beam_size,
     )
     try:
         await asyncio.to_thread(worker.start)

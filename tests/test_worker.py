@@ -49,6 +49,17 @@ async def test_ask_returns_the_models_answer_with_entities_version_and_latency(w
     assert answer.latency_ms > 0
 
 
+async def test_a_beam_size_answers_with_beam_search(tiny_checkpoint):
+    worker = InferenceWorker(tiny_checkpoint, device="cpu", beam_size=3)
+    worker.start()
+    try:
+        answer = await worker.ask("what element is diluc")
+        assert worker._assistant is not None and worker._assistant.beam_size == 3
+        assert answer.text == "Diluc is a Pyro character."
+    finally:
+        worker.stop()
+
+
 async def test_concurrent_questions_share_batched_generate_calls(worker):
     questions = ["what element is furina", "diluc element", "xingqiu vision?", "ganyu element"] * 4
     answers = await asyncio.gather(*(worker.ask(q) for q in questions))
