@@ -14,7 +14,7 @@ question the game data cannot answer ("best build for hu tao", "how tall is dilu
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -174,6 +174,10 @@ _KEYWORDS = frozenset(
 )
 
 
+Record = Character | Weapon | ArtifactSet | MaterialSeries
+"""What an entity key names."""
+
+
 @dataclass(frozen=True)
 class Source:
     """What the model reads for one question, and which entities it is about."""
@@ -256,11 +260,10 @@ def _named(words: set[str], value: str) -> bool:
     return value_words <= words or {word + "s" for word in value_words} <= words
 
 
-def _claims(c: Character, words: set[str], named: Collection[str]) -> list[str]:
+def _claims(c: Character, words: set[str], named: set[str]) -> list[str]:
     """`claim element: Cryo ; true: no ;` for each element, weapon type or nation the question names
     outside the linked entities' `named` words ("is ganyu pyro", not "anemo traveler" or "Recurve
     Bow"): a yes/no question then reads its answer instead of comparing two values in its head."""
-    names = set(named)
     claims = []
     for label, actual, values in (
         ("element", c.element, ELEMENTS),
@@ -268,7 +271,7 @@ def _claims(c: Character, words: set[str], named: Collection[str]) -> list[str]:
         ("region", c.region, REGIONS),
     ):
         for value in values:
-            if actual and _named(words, value) and not _named(names, value):
+            if actual and _named(words, value) and not _named(named, value):
                 claims.append(f"<claim> {label}: {value} ; true: {'yes' if value == actual else 'no'} ;")
     return claims
 
@@ -285,6 +288,13 @@ class FactSerializer:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._series = {s.name: s for s in (*knowledge.talent_books, *knowledge.weapon_materials)}
+        self._lookups: dict[str, Callable[[str], Record | None]] = {
+            "character": knowledge.character,
+            "weapon": knowledge.weapon,
+            "artifact_set": knowledge.artifact_set,
+            "talent_book": knowledge.talent_book,
+            "weapon_material": knowledge.weapon_material,
+        }
 
     def source(self, question: str, entity_keys: Sequence[str]) -> Source:
         """The question, the facts marker, then the facts of each entity (or a list, or <none>)."""
@@ -293,7 +303,7 @@ class FactSerializer:
             entity_keys = ()  # facts about the entity would only tempt an answer to another question
         records = [self.record(key) for key in entity_keys]
         named = {word for record in records if record is not None for word in tokenize(record.name)}
-        blocks = [self.entity_facts(key, words, named) for key in entity_keys]
+        blocks = [self._facts(record, words, named) for record in records]
         blocks = [block for block in blocks if block]
         if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
             blocks.append(self._comparison(entity_keys))
@@ -311,22 +321,20 @@ class FactSerializer:
             knows_nothing=blocks == [NONE_MARKER],
         )
 
-    def record(self, key: str) -> Character | Weapon | ArtifactSet | MaterialSeries | None:
+    def record(self, key: str) -> Record | None:
         """The record an entity key ("character:furina") names, if the knowledge has it."""
         kind, _, record_id = key.partition(":")
-        lookup = {
-            "character": self.knowledge.character,
-            "weapon": self.knowledge.weapon,
-            "artifact_set": self.knowledge.artifact_set,
-            "talent_book": self.knowledge.talent_book,
-            "weapon_material": self.knowledge.weapon_material,
-        }.get(kind)
+        lookup = self._lookups.get(kind)
         return lookup(record_id) if lookup else None
 
-    def entity_facts(self, key: str, words: set[str], named: Collection[str] = frozenset()) -> str:
-        """One entity's facts; `named` holds the words of every linked entity's name, which claim
-        nothing ("Recurve Bow is so good. who is faruzan" does not ask whether she uses a bow)."""
+    def entity_facts(self, key: str, words: set[str]) -> str:
+        """One entity's facts, as `source` writes them for a question about it alone."""
         record = self.record(key)
+        return self._facts(record, words, set(tokenize(record.name)) if record else set())
+
+    def _facts(self, record: Record | None, words: set[str], named: set[str]) -> str:
+        """`named` holds the words of every linked entity's name, which claim nothing ("Recurve Bow
+        is so good. who is faruzan" does not ask whether she uses a bow)."""
         if isinstance(record, Character):
             return self._character(record, words, named)
         if isinstance(record, Weapon):
@@ -337,7 +345,7 @@ class FactSerializer:
             return self._series_facts(record)
         return ""
 
-    def _character(self, c: Character, words: set[str], named: Collection[str]) -> str:
+    def _character(self, c: Character, words: set[str], named: set[str]) -> str:
         """The name and title, then the short facts the question points at (the summary when it
         points at none), the long texts it asks for, and what it claims."""
         book = self._series.get(c.talent_book or "")
@@ -380,7 +388,7 @@ class FactSerializer:
         for passive in c.passives:
             if passive in named_passives or (_asks(words, _PASSIVE_WORDS) and not abilities and not named_passives):
                 parts.append(_field(f"{passive.name} effect", first_sentence(passive.description)))
-        parts += _claims(c, words, {*named, *tokenize(c.name)})
+        parts += _claims(c, words, named)
         if levels or _asks(words, _CONSTELLATION_WORDS):
             for constellation in c.constellations:
                 if not levels or constellation.level in levels:

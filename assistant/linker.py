@@ -115,12 +115,12 @@ def near_ordinary(word: str) -> bool:
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?")
 _POSSESSIVE = re.compile(r"['’]s$")
-# Words that join the parts of a name ("Tomas the Gatekeeper", "Ludwig von Brandt").
 # Words that make a series' bare, ordinary name ("what day is justice") the series.
 _FARMING_WORDS = frozenset(
     {"farm", "farming", "farmable", "day", "days", "weekday", "weekdays", "domain", "domains", "available"}
     | {"open", "today", "book", "books", "schedule"}
 )
+# Words that join the parts of a name ("Tomas the Gatekeeper", "Ludwig von Brandt").
 _NAME_JOINERS = frozenset({"the", "of", "von", "van", "de", "der", "da", "la", "le", "del"})
 _NO_MATCH = np.iinfo(np.int32).max
 
@@ -289,7 +289,8 @@ class EntityLinker:
         for words, entity in nicknames:
             table.add(words, entity, NICKNAME_SCORE)
         self._exact = table.targets({kind: rank for rank, kind in enumerate(KINDS)})
-        self._vocabulary = frozenset(table.vocabulary | set(self._exact) | _named_things_words(knowledge))
+        self._vocabulary = frozenset(table.vocabulary | set(self._exact))
+        self._named_things_words = _named_things_words(knowledge)
         fuzzy_keys = [key for key, target in self._exact.items() if target.fuzzy]
         self._fuzzy_keys = fuzzy_keys
         self._fuzzy_allowed = np.array([_allowed_edits(len(key)) for key in fuzzy_keys], dtype=np.int32)
@@ -470,7 +471,8 @@ class EntityLinker:
         """A word that may be part of a person's name: capitalised and not an ordinary word, or
         lowercase and not even a misspelt ordinary word ("windmere", not "elemnt")."""
         norm = word.norm
-        if len(norm) < 3 or not norm.isalpha() or norm in self._vocabulary or is_ordinary(norm):
+        known = norm in self._vocabulary or norm in self._named_things_words or is_ordinary(norm)
+        if len(norm) < 3 or not norm.isalpha() or known:
             return False
         return word.capitalised or not near_ordinary(norm)
 
