@@ -50,15 +50,10 @@ def model_path(tmp_path: Path, tiny_checkpoint: Path) -> Path:
 
 
 @pytest.fixture
-def config(fake_discord: FakeDiscord, tmp_path: Path, model_path: Path) -> Config:
-    return Config(
-        database_path=tmp_path / "katheryne.db",
-        model_path=model_path,
-        device="cpu",
-        dev_guild_id=fake_discord.guild.id,
-        ask_cooldown_seconds=0,
-        training_data=write_tiny_data(tmp_path / "training_data.json"),
-        retrain_epochs=2,
+def config(config: Config, tmp_path: Path, model_path: Path) -> Config:
+    """The shared test config serving a model the retrain may replace, with tiny training data."""
+    return replace(
+        config, model_path=model_path, training_data=write_tiny_data(tmp_path / "training_data.json"), retrain_epochs=2
     )
 
 

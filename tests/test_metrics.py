@@ -26,15 +26,9 @@ Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
 @pytest.fixture
-def config(fake_discord: FakeDiscord, tmp_path: Path, tiny_checkpoint: Path) -> Config:
-    return Config(
-        database_path=tmp_path / "katheryne.db",
-        model_path=tiny_checkpoint,
-        device="cpu",
-        dev_guild_id=fake_discord.guild.id,
-        ask_cooldown_seconds=60,
-        metrics_port=0,
-    )
+def config(config: Config) -> Config:
+    """The shared test config with a cooldown to count and metrics on a free port."""
+    return replace(config, ask_cooldown_seconds=60, metrics_port=0)
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 from fakediscord import FakeDiscord
 
 from assistant.worker import InferenceWorker
@@ -16,16 +14,6 @@ from bot.config import Config
 from bot.db import ConversationLog
 
 pytest_plugins = ["fakediscord.fixtures", "bot_fixtures"]
-
-
-@pytest.fixture
-def config(fake_discord: FakeDiscord, tmp_path: Path, tiny_checkpoint: Path) -> Config:
-    return Config(
-        database_path=tmp_path / "katheryne.db",
-        model_path=tiny_checkpoint,
-        device="cpu",
-        dev_guild_id=fake_discord.guild.id,
-    )
 
 
 async def start_and_stop(fake: FakeDiscord, config: Config, worker: InferenceWorker, log: ConversationLog) -> None:
