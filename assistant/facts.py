@@ -215,13 +215,16 @@ def _rarity(value: int | None) -> str | None:
     return None if value is None else f"{value}-star"
 
 
-def question_words(question: str) -> set[str]:
-    """The question's words, plus the keyword each misspelt one is a slip of ("burrst" -> "burst").
+def question_words(question: str, names: Collection[str] = ()) -> set[str]:
+    """The question's words but those of the linked entities' `names`, plus the keyword each
+    misspelt one is a slip of ("burrst" -> "burst").
 
     Players misspell the words that point at a fact as often as names; one edit (a transposition
-    counts as one) is forgiven in words of four letters or more; the first letter must match.
+    counts as one) is forgiven in words of four letters or more; the first letter must match. A
+    name's words point at nothing and claim nothing: "Plane of Euthymia" does not ask for a plant,
+    "Recurve Bow is so good. who is faruzan" does not ask whether she uses a bow.
     """
-    words = set(tokenize(question))
+    words = set(tokenize(question)) - set(names)
     for word in list(words):
         if len(word) >= 4 and word not in _KEYWORDS:
             words.update(k for k in _KEYWORDS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
@@ -260,10 +263,10 @@ def _named(words: set[str], value: str) -> bool:
     return value_words <= words or {word + "s" for word in value_words} <= words
 
 
-def _claims(c: Character, words: set[str], named: set[str]) -> list[str]:
-    """`claim element: Cryo ; true: no ;` for each element, weapon type or nation the question names
-    outside the linked entities' `named` words ("is ganyu pyro", not "anemo traveler" or "Recurve
-    Bow"): a yes/no question then reads its answer instead of comparing two values in its head."""
+def _claims(c: Character, words: set[str]) -> list[str]:
+    """`claim element: Cryo ; true: no ;` for each element, weapon type or nation the question's
+    words name ("is ganyu pyro"): a yes/no question then reads its answer instead of comparing two
+    values in its head."""
     claims = []
     for label, actual, values in (
         ("element", c.element, ELEMENTS),
@@ -271,9 +274,14 @@ def _claims(c: Character, words: set[str], named: set[str]) -> list[str]:
         ("region", c.region, REGIONS),
     ):
         for value in values:
-            if actual and _named(words, value) and not _named(named, value):
+            if actual and _named(words, value):
                 claims.append(f"<claim> {label}: {value} ; true: {'yes' if value == actual else 'no'} ;")
     return claims
+
+
+def _name_words(record: Record) -> set[str]:
+    """The words a record is named by: its name, and a character's title."""
+    return {*tokenize(record.name), *tokenize(getattr(record, "title", None) or "")}
 
 
 def _names(words: set[str], name: str) -> bool:
@@ -298,12 +306,11 @@ class FactSerializer:
 
     def source(self, question: str, entity_keys: Sequence[str]) -> Source:
         """The question, the facts marker, then the facts of each entity (or a list, or <none>)."""
-        words = question_words(question)
-        if asks_beyond_the_data(words):
-            entity_keys = ()  # facts about the entity would only tempt an answer to another question
         records = [self.record(key) for key in entity_keys]
-        named = {word for record in records if record is not None for word in tokenize(record.name)}
-        blocks = [self._facts(record, words, named) for record in records]
+        words = question_words(question, {word for record in records if record for word in _name_words(record)})
+        if asks_beyond_the_data(words):
+            entity_keys, records = (), []  # facts about the entity would only tempt an answer to another question
+        blocks = [self._facts(record, words) for record in records]
         blocks = [block for block in blocks if block]
         if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
             blocks.append(self._comparison(entity_keys))
@@ -328,15 +335,12 @@ class FactSerializer:
         return lookup(record_id) if lookup else None
 
     def entity_facts(self, key: str, words: set[str]) -> str:
-        """One entity's facts, as `source` writes them for a question about it alone."""
-        record = self.record(key)
-        return self._facts(record, words, set(tokenize(record.name)) if record else set())
+        """One entity's facts for a question whose words (`question_words`) are `words`."""
+        return self._facts(self.record(key), words)
 
-    def _facts(self, record: Record | None, words: set[str], named: set[str]) -> str:
-        """`named` holds the words of every linked entity's name, which claim nothing ("Recurve Bow
-        is so good. who is faruzan" does not ask whether she uses a bow)."""
+    def _facts(self, record: Record | None, words: set[str]) -> str:
         if isinstance(record, Character):
-            return self._character(record, words, named)
+            return self._character(record, words)
         if isinstance(record, Weapon):
             return self._weapon(record, words)
         if isinstance(record, ArtifactSet):
@@ -345,7 +349,7 @@ class FactSerializer:
             return self._series_facts(record)
         return ""
 
-    def _character(self, c: Character, words: set[str], named: set[str]) -> str:
+    def _character(self, c: Character, words: set[str]) -> str:
         """The name and title, then the short facts the question points at (the summary when it
         points at none), the long texts it asks for, and what it claims."""
         book = self._series.get(c.talent_book or "")
@@ -388,7 +392,7 @@ class FactSerializer:
         for passive in c.passives:
             if passive in named_passives or (_asks(words, _PASSIVE_WORDS) and not abilities and not named_passives):
                 parts.append(_field(f"{passive.name} effect", first_sentence(passive.description)))
-        parts += _claims(c, words, named)
+        parts += _claims(c, words)
         if levels or _asks(words, _CONSTELLATION_WORDS):
             for constellation in c.constellations:
                 if not levels or constellation.level in levels:

@@ -134,3 +134,9 @@ def test_a_named_passive_brings_only_its_own_effect(reader: Reader) -> None:
 
 def test_a_value_in_an_unrelated_items_name_is_no_claim(reader: Reader) -> None:
     assert "<claim>" not in facts(reader, "pulled Recurve Bow yesterday! who even is Faruzan")
+
+
+def test_a_title_asked_about_points_at_no_field(reader: Reader) -> None:
+    # "plane" is one slip from "plant" (local specialty); as a word of the title it asks for nothing.
+    text = facts(reader, "who is the Plane of Euthymia")
+    assert "element : Electro" in text and "local specialty" not in text
