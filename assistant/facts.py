@@ -144,6 +144,14 @@ _WEAPON_FIELD_WORDS: dict[str, set[str]] = {
     "material days": _WEAPON_MATERIAL_WORDS,
     "material domain": _WEAPON_MATERIAL_WORDS,
 }
+# Words that point at a field only when no other word does: verbs and prepositions that go with
+# many questions ("what does X need from bosses" asks for the boss drop, not the nation; "do X and
+# Y use the same vision" asks about the element, not the weapon).
+_WEAK_WORDS = frozenset(
+    {"use", "uses", "using", "from", "need", "needs", "same", "type", "live", "lives", "come", "comes", "home"}
+    | {"work", "works", "serve", "serves", "ascend", "ascends", "ascension", "farm", "fight", "fights", "when"}
+    | {"wield", "wields", "do", "does", "open", "kind", "class", "main", "b"}
+)
 _ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
     "rarity": {"rarity", "star", "stars", "rare"},
     "1-piece": {"1", "one"},
@@ -228,7 +236,13 @@ def question_words(question: str, names: Collection[str] = ()) -> set[str]:
     for word in list(words):
         if len(word) >= 4 and word not in _KEYWORDS:
             words.update(k for k in _KEYWORDS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
+    words.update(stem for word in list(words) for stem in _singulars(word) if stem in _KEYWORDS)
     return words
+
+
+def _singulars(word: str) -> tuple[str, ...]:
+    """ "bosses" -> "boss", "drops" -> "drop" (the keyword lists need not hold every plural)."""
+    return (word[:-2], word[:-1]) if word.endswith("es") else (word[:-1],) if word.endswith("s") else ()
 
 
 def asks_beyond_the_data(words: set[str]) -> bool:
@@ -251,10 +265,20 @@ def _pointed(
 ) -> list[str]:
     """The fields the question's words point at (and the `always` ones). When it points at none:
     the `unpointed` fields (all when None), so "who is X" or an unusual wording finds its fact."""
-    pointed = {label for label, _ in fields if _asks(words, field_words.get(label, ()))}
+    pointed = pointed_labels([label for label, _ in fields], words, field_words)
     if not pointed:
         pointed = {label for label, _ in fields} if unpointed is None else set(unpointed)
     return [_field(label, value) for label, value in fields if label in pointed or label in always]
+
+
+def pointed_labels(labels: Iterable[str], words: set[str], field_words: dict[str, set[str]]) -> set[str]:
+    """The labels the question's words point at: those a distinctive word points at ("boss",
+    "vision", "nation"), or failing any, those a common verb or preposition points at ("need",
+    "use", "from")."""
+    labels = list(labels)
+    strong = words - _WEAK_WORDS
+    pointed = {label for label in labels if _asks(strong, field_words.get(label, ()))}
+    return pointed or {label for label in labels if _asks(words, field_words.get(label, ()))}
 
 
 def _named(words: set[str], value: str) -> bool:

@@ -38,6 +38,25 @@ def test_a_misspelt_field_word_still_points_at_its_field() -> None:
     assert "birthday" in question_words("furina birthdya")
 
 
+def test_a_plural_field_word_points_at_its_field() -> None:
+    assert {"boss", "drop"} <= question_words("what drops does ganyu need from bosses")
+
+
+@pytest.mark.parametrize(
+    ("question", "kept", "dropped"),
+    [
+        ("what does ganyu need from bosses", "boss drop : Hoarfrost Core", "region :"),
+        ("what local item does ganyu ascend with", "local specialty :", "ascension stat :"),
+        ("where is ganyu from", "region : Liyue", "boss drop :"),
+    ],
+)
+def test_a_distinctive_word_outranks_a_common_verb_or_preposition(
+    reader: Reader, question: str, kept: str, dropped: str
+) -> None:
+    text = facts(reader, question)
+    assert kept in text and dropped not in text
+
+
 def test_a_question_pointing_at_no_field_reads_the_summary(reader: Reader) -> None:
     text = facts(reader, "who is furina")
     for field in ("title :", "element : Hydro", "weapon : Sword", "region : Fontaine", "rarity : 5 - star"):
