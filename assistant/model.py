@@ -18,6 +18,7 @@ and each decoder step only projects its own state. Padded encoder positions are 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple, cast
@@ -29,6 +30,13 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from assistant.tokenizer import EOS, PAD, SOS, UNK
 
 LSTMState = tuple[Tensor, Tensor]
+
+COPY_CONTINUATION = 10.0
+"""How much likelier generation makes the source token that follows the one just written, where
+that one is in the source: a copying decoder loses its place in long names and effects ("Moonsign
+Benediction: Force: Analysis Limit Analysis"); this keeps a copy going unless the model clearly
+wants to leave it. Chosen on the validation split (fact accuracy 93.3% -> 93.6%, exact match
+86.6% -> 88.5%)."""
 
 
 @dataclass(frozen=True)
@@ -247,14 +255,16 @@ class GenshinAssistant(nn.Module):
         source_ids: Tensor | None = None,
         oov_count: int = 0,
         no_repeat_ngram: int = 0,
+        copy_continuation: float = COPY_CONTINUATION,
     ) -> list[list[int]]:
         """Answer token ids (extended ids for copied words; no <SOS>/<EOS>) for a padded batch.
 
         With `no_repeat_ngram` n > 1, greedy search never writes an n-gram a second time (a copying
-        decoder that loses its place otherwise loops: "party members party members ...").
+        decoder that loses its place otherwise loops: "party members party members ..."). A copying
+        model favours continuing a copy by `copy_continuation` (see `COPY_CONTINUATION`; 1: not).
         """
         if beam_size > 1:
-            return self._beam_search(queries, max_length, beam_size, source_ids, oov_count)
+            return self._beam_search(queries, max_length, beam_size, source_ids, oov_count, copy_continuation)
         encoded = self.encode(queries)
         batch = queries.size(0)
         tokens = torch.full((batch,), SOS, dtype=torch.long, device=queries.device)
@@ -263,6 +273,8 @@ class GenshinAssistant(nn.Module):
         rows = list(range(batch))  # the answers still being written, by their row in `history`
         for _ in range(max_length):
             log_probs, state = self.step_log_probs(tokens, state, encoded, source_ids, oov_count)
+            if source_ids is not None and copy_continuation != 1:
+                log_probs = log_probs + continuation_bonus(tokens, source_ids, log_probs.size(-1), copy_continuation)
             if no_repeat_ngram > 1:
                 for position, row in enumerate(rows):
                     for token in repeated_ngram_ends(history[row], no_repeat_ngram):
@@ -283,7 +295,13 @@ class GenshinAssistant(nn.Module):
         return [_until_eos(row) for row in history]
 
     def _beam_search(
-        self, queries: Tensor, max_length: int, beam_size: int, source_ids: Tensor | None, oov_count: int
+        self,
+        queries: Tensor,
+        max_length: int,
+        beam_size: int,
+        source_ids: Tensor | None,
+        oov_count: int,
+        copy_continuation: float,
     ) -> list[list[int]]:
         """Batched beam search; finished hypotheses keep their score and are ranked by length-normalised
         log-probability."""
@@ -307,6 +325,8 @@ class GenshinAssistant(nn.Module):
         for _ in range(max_length):
             log_probs, state = self.step_log_probs(tokens, state, encoded, beam_sources, oov_count)
             vocab = log_probs.size(-1)
+            if beam_sources is not None and copy_continuation != 1:
+                log_probs = log_probs + continuation_bonus(tokens, beam_sources, vocab, copy_continuation)
             # A finished beam may only extend itself with <PAD> at no cost.
             frozen = torch.full_like(log_probs, float("-inf"))
             frozen[:, PAD] = 0.0
@@ -333,6 +353,14 @@ def _lstm_cell(gates: Tensor, cell: Tensor) -> tuple[Tensor, Tensor]:
     in_gate, forget_gate, cell_gate, out_gate = gates.chunk(4, dim=-1)
     cell = torch.sigmoid(forget_gate) * cell + torch.sigmoid(in_gate) * torch.tanh(cell_gate)
     return torch.sigmoid(out_gate) * torch.tanh(cell), cell
+
+
+def continuation_bonus(previous: Tensor, source_ids: Tensor, size: int, strength: float) -> Tensor:
+    """Log-space bonus [B, size]: log(`strength`) on each source token that follows an occurrence
+    of the `previous` token [B] in `source_ids` [B, S] (extended ids), 0 elsewhere."""
+    follows = (source_ids[:, :-1] == previous.unsqueeze(1)) & (source_ids[:, 1:] != PAD)
+    bonus = follows.float() * math.log(strength)
+    return bonus.new_zeros(previous.size(0), size).scatter_reduce(1, source_ids[:, 1:], bonus, reduce="amax")
 
 
 def repeated_ngram_ends(tokens: Sequence[int], n: int) -> set[int]:

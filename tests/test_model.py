@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from torch import nn
 
-from assistant.model import GenshinAssistant, repeated_ngram_ends
+from assistant.model import COPY_CONTINUATION, GenshinAssistant, continuation_bonus, repeated_ngram_ends
 from assistant.tokenizer import EOS, PAD, SOS
 
 
@@ -87,8 +89,17 @@ def test_copying_model_beam_width_one_equals_greedy():
     source_ids = queries.clone()
     source_ids[:, 1] = 50
     greedy = model.generate(queries, max_length=10, source_ids=source_ids, oov_count=1)
-    assert greedy == model._beam_search(queries, 10, 1, source_ids, 1)
+    assert greedy == model._beam_search(queries, 10, 1, source_ids, 1, COPY_CONTINUATION)
     assert len(model.generate(queries, max_length=10, beam_size=3, source_ids=source_ids, oov_count=1)) == 3
+
+
+def test_the_continuation_bonus_favours_what_follows_the_last_word_in_the_source():
+    source_ids = torch.tensor([[5, 8, 5, 9, 6, PAD], [5, 8, 7, 6, PAD, PAD]])
+    bonus = continuation_bonus(torch.tensor([5, 6]), source_ids, 12, 10.0)
+    assert bonus.shape == (2, 12)
+    assert set(bonus[0].nonzero().flatten().tolist()) == {8, 9}  # both places "5" occurs
+    assert bonus[1].nonzero().numel() == 0  # "6" is last in the source: nothing follows it
+    assert bonus[0, 8].item() == pytest.approx(math.log(10.0))
 
 
 def test_a_copying_model_needs_the_source_ids():
@@ -128,7 +139,9 @@ def test_padded_positions_get_no_attention(model):
 
 def test_beam_width_one_equals_greedy(model):
     queries = batch([5, 2, 7, 3])
-    assert model.generate(queries, max_length=12, beam_size=1) == model._beam_search(queries, 12, 1, None, 0)
+    assert model.generate(queries, max_length=12, beam_size=1) == model._beam_search(
+        queries, 12, 1, None, 0, COPY_CONTINUATION
+    )
 
 
 def test_beam_search_returns_one_answer_per_question(model):

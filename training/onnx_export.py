@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from assistant.checkpoint import load_checkpoint
 from assistant.inference import NO_REPEAT_NGRAM, Reader, written
-from assistant.model import Encoded, GenshinAssistant, repeated_ngram_ends
+from assistant.model import COPY_CONTINUATION, Encoded, GenshinAssistant, continuation_bonus, repeated_ngram_ends
 from assistant.tokenizer import EOS, SOS, Vocab
 
 OPSET = 17
@@ -117,7 +117,7 @@ def export(checkpoint: Path, out_dir: Path) -> list[Path]:
 
 class OnnxAssistant:
     """Greedy answering with onnxruntime for the model (the reader still links and fetches facts), with
-    the same no-repeat rule as `Assistant`."""
+    the same no-repeat and copy-continuation rules as `Assistant`."""
 
     def __init__(self, directory: Path, reader: Reader) -> None:
         import onnxruntime
@@ -143,6 +143,11 @@ class OnnxAssistant:
             )
             distribution = np.concatenate([generate[0], np.zeros(len(oovs), dtype=generate.dtype)])
             np.add.at(distribution, np.array(extended), copy[0])
+            distribution *= np.exp(
+                continuation_bonus(
+                    torch.tensor([token[0]]), torch.tensor([extended]), len(distribution), COPY_CONTINUATION
+                )[0].numpy()
+            )
             for banned in repeated_ngram_ends(generated, NO_REPEAT_NGRAM):
                 distribution[banned] = -1.0
             next_id = int(distribution.argmax())
