@@ -202,8 +202,10 @@ def _name_words(name: str) -> tuple[str, ...]:
 
 
 def _allowed_edits(length: int) -> int:
-    if length <= 4:
+    if length <= 3:
         return 0
+    if length == 4:
+        return 1  # only a doubled letter ("aiino", "qiqii"): see `_fuzzy_candidates`
     if length <= 7:
         return 1
     if length <= 12:
@@ -234,7 +236,7 @@ class _KeyTable:
         if not key:
             return
         self.claims[key][score].add(entity)
-        self.fuzzy[key] = len(key) > 4
+        self.fuzzy[key] = len(key) > 3
         self.words[key] = max(self.words.get(key, 0), len(words))
         self.vocabulary.update(words)
 
@@ -449,6 +451,8 @@ class EntityLinker:
                 key = self._fuzzy_keys[column]
                 if _extends(queries[row], key) or (len(key) <= 6 and queries[row][0] != key[0]):
                     continue  # a short name typo'd at its first letter is more often another word
+                if len(key) == 4 and not _doubles_a_letter(queries[row], key):
+                    continue  # any other slip in a four-letter name makes another name or word
                 target = self._exact[key]
                 score = target.score - FUZZY_PENALTY - 100.0 * distances[row, column] / len(key)
                 if best is None or score > best.score:
@@ -513,6 +517,13 @@ def _priority(candidate: _Candidate) -> tuple[float, int]:
     """Best first: a higher score, and a wider span, whose extra words a shorter match inside it
     cannot explain ("trulla cemenntarii" is Keqing's constellation, not Xiangling's "Trulla")."""
     return (-(candidate.score + WIDER_SPAN_BONUS * (candidate.stop - candidate.first - 1)), candidate.first)
+
+
+def _doubles_a_letter(typed: str, key: str) -> bool:
+    """ "aiino" is "aino" with a letter typed twice."""
+    return len(typed) == len(key) + 1 and any(
+        typed[i] == typed[i - 1] and typed[:i] + typed[i + 1 :] == key for i in range(1, len(typed))
+    )
 
 
 def _extends(typed: str, key: str) -> bool:

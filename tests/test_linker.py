@@ -42,6 +42,16 @@ def test_misspelt_name_links_to_the_entity_meant(linker: EntityLinker, question:
     assert linked_names(linker, question) == [name]
 
 
+@pytest.mark.parametrize(("question", "name"), [("aiino weapon pls", "Aino"), ("what is qiqii's title", "Qiqi")])
+def test_a_doubled_letter_in_a_four_letter_name_is_forgiven(linker: EntityLinker, question: str, name: str) -> None:
+    assert linked_names(linker, question) == [name]
+
+
+@pytest.mark.parametrize("question", ["aion weapon", "kiee element", "who is mina", "ain region"])
+def test_other_slips_in_a_four_letter_name_link_nothing(linker: EntityLinker, question: str) -> None:
+    assert linked_names(linker, question) == []
+
+
 def test_typo_scores_below_an_exact_name(linker: EntityLinker) -> None:
     (typo,) = linker.link("ningguan region?")
     (exact,) = linker.link("ningguang region?")
