@@ -98,7 +98,7 @@ _FIELD_WORDS: dict[str, set[str]] = {
     "book days": _BOOK_WORDS,
     "book domain": _BOOK_WORDS,
     "boss drop": _MATERIAL_WORDS | {"boss", "drop", "drops"},
-    "local specialty": _MATERIAL_WORDS | {"specialty", "speciality", "local", "plant", "flower", "collect"},
+    "local specialty": _MATERIAL_WORDS | {"specialty", "speciality", "local", "plant", "flower", "collect", "gather"},
     "weekly boss drop": {"weekly", "boss", "drop", "drops"},
     "normal attack": _NORMAL_WORDS,
     "skill": _SKILL_WORDS | _ABILITY_WORDS,
@@ -148,7 +148,7 @@ _WEAPON_FIELD_WORDS: dict[str, set[str]] = {
 # many questions ("what does X need from bosses" asks for the boss drop, not the nation; "do X and
 # Y use the same vision" asks about the element, not the weapon).
 _WEAK_WORDS = frozenset(
-    {"use", "uses", "using", "from", "need", "needs", "same", "type", "live", "lives", "come", "comes", "home"}
+    {"use", "uses", "using", "from", "need", "needs", "same", "live", "lives", "come", "comes", "home"}
     | {"work", "works", "serve", "serves", "ascend", "ascends", "ascension", "farm", "fight", "fights", "when"}
     | {"wield", "wields", "do", "does", "open", "kind", "class", "main", "b"}
 )

@@ -48,6 +48,7 @@ def test_a_plural_field_word_points_at_its_field() -> None:
         ("what does ganyu need from bosses", "boss drop : Hoarfrost Core", "region :"),
         ("what local item does ganyu ascend with", "local specialty :", "ascension stat :"),
         ("where is ganyu from", "region : Liyue", "boss drop :"),
+        ("do you know skyward spine's type", "type : Polearm", "passive :"),
     ],
 )
 def test_a_distinctive_word_outranks_a_common_verb_or_preposition(
