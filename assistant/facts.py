@@ -158,9 +158,11 @@ _ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
     "2-piece": {"2", "two"},
     "4-piece": {"4", "four"},
 }
-# Words of questions the game data cannot answer: builds, teams, ratings, heights, pulls.
+# Words of questions the game data cannot answer: builds, teams, ratings, heights, ages, pulls.
+# ("how old" is not among them: "old" is also a word of talent names such as "Old World Secrets".)
 _BEYOND_DATA_WORDS = frozenset(
     {"build", "builds", "tall", "height", "tier", "meta", "rotation", "rotations", "comp", "comps", "teammates"}
+    | {"age", "older", "oldest", "younger", "youngest", "weight", "weigh"}
     | {"pull", "pulling", "reroll", "invest", "f2p"}
 )
 _OPINION_WORDS = frozenset({"best", "strongest", "worth", "better", "worse"})

@@ -132,6 +132,8 @@ def test_an_unknown_entity_key_gives_no_facts() -> None:
     [
         "best build for hu tao",
         "how tall is diluc",
+        "what age is klee",
+        "is diluc older than kaeya",
         "is nahida worth pulling",
         "best weapon for hu tao",
         "is furina better than neuvillette",
