@@ -21,9 +21,9 @@ from discord.ext import commands
 
 from assistant.worker import WorkerBusy, WorkerStopped
 from bot.answering import answer_and_log, clean_question
-from bot.cogs.feedback import feedback_view
 from bot.embeds import answer_embed, answer_subject
 from bot.errors import FriendlyError
+from bot.feedback import feedback_view
 
 if TYPE_CHECKING:
     from bot.app import KatheryneBot
