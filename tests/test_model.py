@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from assistant.model import COPY_CONTINUATION, GenshinAssistant, continuation_bonus, repeated_ngram_ends
+from assistant.model import GenshinAssistant, continuation_bonus, repeated_ngram_ends
 from assistant.tokenizer import EOS, PAD, SOS
 
 
@@ -83,13 +83,13 @@ def test_a_copied_word_is_read_back_as_unk():
     assert model.known(torch.tensor([4, 49, 50, 77])).tolist() == [4, 49, 1, 1]
 
 
-def test_copying_model_beam_width_one_equals_greedy():
+def test_copying_model_beam_width_one_equals_greedy_without_the_continuation_bonus():
     model = copying_model()
     queries = batch([5, 2, 7])
     source_ids = queries.clone()
     source_ids[:, 1] = 50
-    greedy = model.generate(queries, max_length=10, source_ids=source_ids, oov_count=1)
-    assert greedy == model._beam_search(queries, 10, 1, source_ids, 1, COPY_CONTINUATION)
+    greedy = model.generate(queries, max_length=10, source_ids=source_ids, oov_count=1, copy_continuation=1)
+    assert greedy == model._beam_search(queries, 10, 1, source_ids, 1)
     assert len(model.generate(queries, max_length=10, beam_size=3, source_ids=source_ids, oov_count=1)) == 3
 
 
@@ -139,9 +139,7 @@ def test_padded_positions_get_no_attention(model):
 
 def test_beam_width_one_equals_greedy(model):
     queries = batch([5, 2, 7, 3])
-    assert model.generate(queries, max_length=12, beam_size=1) == model._beam_search(
-        queries, 12, 1, None, 0, COPY_CONTINUATION
-    )
+    assert model.generate(queries, max_length=12, beam_size=1) == model._beam_search(queries, 12, 1, None, 0)
 
 
 def test_beam_search_returns_one_answer_per_question(model):
