@@ -2,8 +2,9 @@
 
 Prints the latency of one question (median and p90 over test-split questions), the share of it
 spent linking and fetching facts, and the throughput of `answer_batch` at batch 32 against answering
-the same questions one by one, in one run.
-Usage: python -m benchmarks.inference_speed [--model models/assistant_best.pt] [--questions 96]
+the same questions one by one, in one run. `--beam-size N` adds the latency of one question with
+beam search of width N, measured alternately with greedy so both see the same host load.
+Usage: python -m benchmarks.inference_speed [--model models/assistant_best.pt] [--questions 96] [--beam-size 3]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main() -> None:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--questions", type=int, default=96)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--beam-size", type=int, default=1, help="also time beam search of this width")
     options = parser.parse_args()
     assistant = Assistant.load(options.model, device=options.device)
     test = [e.question for e in split_examples(options.data, "test", assistant.reader.knowledge)]
@@ -68,6 +70,21 @@ def main() -> None:
         f"throughput: one by one {one_by_one:.1f} q/s, batch {options.batch_size} {batched:.1f} q/s, "
         f"ratio {batched / one_by_one:.1f}x"
     )
+    if options.beam_size > 1:
+        beam = Assistant(
+            assistant.model, assistant.vocab, assistant.meta, reader=assistant.reader, beam_size=options.beam_size
+        )
+        timed: dict[int, list[float]] = {1: [], options.beam_size: []}
+        for question in questions:
+            for answerer in (assistant, beam):
+                begin = time.perf_counter()
+                answerer.answer(question)
+                timed[answerer.beam_size].append((time.perf_counter() - begin) * 1000)
+        greedy_ms, beam_ms = (statistics.median(timed[size]) for size in (1, options.beam_size))
+        print(
+            f"beam {options.beam_size}: median {beam_ms:.1f} ms against greedy's {greedy_ms:.1f} ms "
+            f"side by side, {beam_ms / greedy_ms:.1f}x"
+        )
 
 
 if __name__ == "__main__":
