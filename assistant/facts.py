@@ -78,7 +78,7 @@ _FIELD_WORDS: dict[str, set[str]] = {
         "homeland",
     }
     | {word for r in REGIONS for word in tokenize(r) if word != "-"},
-    "rarity": {"rarity", "star", "stars", "rated", "rating", "5", "4"},
+    "rarity": {"rarity", "star", "stars", "rare", "rated", "rating", "5", "4"},
     "birthday": {"birthday", "bday", "born", "birth", "birthdays", "b"},
     "constellation": _CONSTELLATION_WORDS,
     "affiliation": {
@@ -91,6 +91,8 @@ _FIELD_WORDS: dict[str, set[str]] = {
         "works",
         "serve",
         "serves",
+        "member",
+        "members",
     },
     "ascension stat": {"stat", "stats", "substat", "ascension", "ascend", "bonus"},
     "voice actor": {"voice", "va", "voiced", "actor", "actress", "dub", "cv"},
