@@ -19,7 +19,7 @@ and each decoder step only projects its own state. Padded encoder positions are 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple, cast
 
@@ -259,8 +259,9 @@ class GenshinAssistant(nn.Module):
     ) -> list[list[int]]:
         """Answer token ids (extended ids for copied words; no <SOS>/<EOS>) for a padded batch.
 
-        With `no_repeat_ngram` n > 1, greedy search never writes an n-gram a second time (a copying
-        decoder that loses its place otherwise loops: "party members party members ..."). Greedy
+        With `no_repeat_ngram` n > 1, greedy search never writes an n-gram a second time unless the
+        source holds it (a copying decoder that loses its place otherwise loops: "party members
+        party members ..."). Greedy
         search with a copying model favours continuing a copy by `copy_continuation` (see
         `COPY_CONTINUATION`; 1: not). Beam search needs no such help: its hypotheses keep the
         continuation in reach (on validation beam 3 scores 95.0% without it, 94.2% with it).
@@ -273,13 +274,15 @@ class GenshinAssistant(nn.Module):
         state = encoded.state
         history: list[list[int]] = [[] for _ in range(batch)]
         rows = list(range(batch))  # the answers still being written, by their row in `history`
+        copies = [ngrams(ids, no_repeat_ngram) for ids in source_ids.tolist()] if source_ids is not None else None
         for _ in range(max_length):
             log_probs, state = self.step_log_probs(tokens, state, encoded, source_ids, oov_count)
             if source_ids is not None and copy_continuation != 1:
                 log_probs = log_probs + continuation_bonus(tokens, source_ids, log_probs.size(-1), copy_continuation)
             if no_repeat_ngram > 1:
                 for position, row in enumerate(rows):
-                    for token in repeated_ngram_ends(history[row], no_repeat_ngram):
+                    allowed = copies[row] if copies is not None else ()
+                    for token in repeated_ngram_ends(history[row], no_repeat_ngram, allowed):
                         log_probs[position, token] = float("-inf")
             tokens = log_probs.argmax(dim=-1)
             for row, token in zip(rows, tokens.tolist(), strict=True):
@@ -357,14 +360,23 @@ def continuation_bonus(previous: Tensor, source_ids: Tensor, size: int, strength
     return bonus.new_zeros(previous.size(0), size).scatter_reduce(1, source_ids[:, 1:], bonus, reduce="amax")
 
 
-def repeated_ngram_ends(tokens: Sequence[int], n: int) -> set[int]:
-    """The tokens that would complete, after `tokens`, an n-gram `tokens` already holds."""
+def repeated_ngram_ends(tokens: Sequence[int], n: int, allowed: Collection[tuple[int, ...]] = ()) -> set[int]:
+    """The tokens that would complete, after `tokens`, an n-gram `tokens` already holds, unless that
+    n-gram is `allowed` (one the source holds: "Kamisato Art: Hyouka ... Kamisato Art: Soumetsu" is a
+    copy, not a loop)."""
     if len(tokens) < n - 1:
         return set()
     prefix = tuple(tokens[len(tokens) - n + 1 :])
     return {
-        tokens[start + n - 1] for start in range(len(tokens) - n + 1) if tuple(tokens[start : start + n - 1]) == prefix
+        tokens[start + n - 1]
+        for start in range(len(tokens) - n + 1)
+        if tuple(tokens[start : start + n - 1]) == prefix and (*prefix, tokens[start + n - 1]) not in allowed
     }
+
+
+def ngrams(ids: Sequence[int], n: int) -> set[tuple[int, ...]]:
+    """The n-grams of `ids`."""
+    return {tuple(ids[start : start + n]) for start in range(len(ids) - n + 1)}
 
 
 def _select(encoded: Encoded, rows: Tensor) -> Encoded:

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from assistant.model import GenshinAssistant, continuation_bonus, repeated_ngram_ends
+from assistant.model import GenshinAssistant, continuation_bonus, ngrams, repeated_ngram_ends
 from assistant.tokenizer import EOS, PAD, SOS
 
 
@@ -173,3 +173,8 @@ def test_greedy_search_can_be_kept_from_repeating_a_trigram(model):
 def test_repeated_ngram_ends_are_the_tokens_that_would_repeat_one():
     assert repeated_ngram_ends([5, 6, 7, 5, 6], 3) == {7}
     assert repeated_ngram_ends([5, 6], 3) == set()
+
+
+def test_an_ngram_the_source_holds_may_repeat():
+    assert repeated_ngram_ends([5, 6, 7, 5, 6], 3, ngrams([9, 5, 6, 7, 8], 3)) == set()
+    assert ngrams([1, 2, 3], 2) == {(1, 2), (2, 3)}

@@ -16,7 +16,14 @@ from torch import Tensor, nn
 
 from assistant.checkpoint import load_checkpoint
 from assistant.inference import NO_REPEAT_NGRAM, Reader, written
-from assistant.model import COPY_CONTINUATION, Encoded, GenshinAssistant, continuation_bonus, repeated_ngram_ends
+from assistant.model import (
+    COPY_CONTINUATION,
+    Encoded,
+    GenshinAssistant,
+    continuation_bonus,
+    ngrams,
+    repeated_ngram_ends,
+)
 from assistant.tokenizer import EOS, SOS, Vocab
 
 OPSET = 17
@@ -137,6 +144,7 @@ class OnnxAssistant:
         outputs, keys, hidden, cell = self.encoder.run(None, {"query": np.array([ids], dtype=np.int64)})
         token = np.array([SOS], dtype=np.int64)
         generated: list[int] = []
+        copies = ngrams(extended, NO_REPEAT_NGRAM)
         for _ in range(max_length):
             generate, copy, hidden, cell = self.decoder.run(
                 None, {"token": token, "hidden": hidden, "cell": cell, "outputs": outputs, "keys": keys}
@@ -148,7 +156,7 @@ class OnnxAssistant:
                     torch.tensor([token[0]]), torch.tensor([extended]), len(distribution), COPY_CONTINUATION
                 )[0].numpy()
             )
-            for banned in repeated_ngram_ends(generated, NO_REPEAT_NGRAM):
+            for banned in repeated_ngram_ends(generated, NO_REPEAT_NGRAM, copies):
                 distribution[banned] = -1.0
             next_id = int(distribution.argmax())
             if next_id == EOS:
