@@ -407,8 +407,11 @@ class FactSerializer:
         ]
         levels = {int(m.group(1)) for word in words if (m := _CONSTELLATION_RE.match(word))}
         named_passives = [p for p in c.passives if _names(words, p.name)]
-        # "c1", or a passive by its name, asks for a long text: no summary beside it.
+        # "c1", or a passive by its name, asks for a long text: no summary beside it, and a named
+        # passive no list of all the passives either ("mika's passive demarcation?").
         unpointed = () if levels or named_passives else _SUMMARY
+        if named_passives:
+            fields = [(label, value) for label, value in fields if label != "passives"]
         parts = ["<character>", *_pointed(fields, words, _FIELD_WORDS, always=_ALWAYS, unpointed=unpointed)]
         abilities = _asks(words, _ABILITY_WORDS)
         if normal and _asks(words, _NORMAL_WORDS) and not abilities:

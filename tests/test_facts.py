@@ -88,6 +88,12 @@ def test_a_value_inside_the_name_is_no_claim(reader: Reader) -> None:
     assert "<claim>" not in facts(reader, "what element is the anemo traveler")
 
 
+def test_a_passive_named_in_the_question_brings_its_effect_and_not_the_list(reader: Reader) -> None:
+    text = facts(reader, "mika's passive demarcation?")
+    assert "Demarcation effect :" in text
+    assert "passives :" not in text and "title :" in text
+
+
 def test_two_characters_are_compared(reader: Reader) -> None:
     text = facts(reader, "are xiangling and xinyan the same element")
     assert "<compare> same element : yes ;" in text
