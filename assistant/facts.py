@@ -412,6 +412,8 @@ class FactSerializer:
         unpointed = () if levels or named_passives else _SUMMARY
         if named_passives:
             fields = [(label, value) for label, value in fields if label != "passives"]
+        if "weekly" in words:  # "weekly mat" asks for the weekly boss drop, not every material
+            fields = [(label, value) for label, value in fields if label not in ("boss drop", "local specialty")]
         parts = ["<character>", *_pointed(fields, words, _FIELD_WORDS, always=_ALWAYS, unpointed=unpointed)]
         abilities = _asks(words, _ABILITY_WORDS)
         if normal and _asks(words, _NORMAL_WORDS) and not abilities:

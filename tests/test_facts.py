@@ -94,6 +94,12 @@ def test_a_passive_named_in_the_question_brings_its_effect_and_not_the_list(read
     assert "passives :" not in text and "title :" in text
 
 
+def test_weekly_asks_for_the_weekly_boss_drop_only(reader: Reader) -> None:
+    text = facts(reader, "u know lan yans weekkly mat?")
+    assert "weekly boss drop : Eroded Sunfire" in text
+    assert text.count("boss drop :") == 1 and "local specialty" not in text
+
+
 def test_two_characters_are_compared(reader: Reader) -> None:
     text = facts(reader, "are xiangling and xinyan the same element")
     assert "<compare> same element : yes ;" in text
