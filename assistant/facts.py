@@ -414,7 +414,10 @@ class FactSerializer:
             fields = [(label, value) for label, value in fields if label != "passives"]
         if "weekly" in words:  # "weekly mat" asks for the weekly boss drop, not every material
             fields = [(label, value) for label, value in fields if label not in ("boss drop", "local specialty")]
-        parts = ["<character>", *_pointed(fields, words, _FIELD_WORDS, always=_ALWAYS, unpointed=unpointed)]
+        # Asked for a long text, a common verb points at nothing ("how does lisa's static electricity
+        # field work" does not ask where she works).
+        field_words = words - _WEAK_WORDS if levels or named_passives else words
+        parts = ["<character>", *_pointed(fields, field_words, _FIELD_WORDS, always=_ALWAYS, unpointed=unpointed)]
         abilities = _asks(words, _ABILITY_WORDS)
         if normal and _asks(words, _NORMAL_WORDS) and not abilities:
             parts.append(_field("normal attack effect", first_sentence(normal.description)))

@@ -94,6 +94,11 @@ def test_a_passive_named_in_the_question_brings_its_effect_and_not_the_list(read
     assert "passives :" not in text and "title :" in text
 
 
+def test_asked_for_a_long_text_a_common_verb_points_at_nothing(reader: Reader) -> None:
+    text = facts(reader, "how does lisa's static electricity field work")
+    assert "Static Electricity Field effect :" in text and "affiliation" not in text
+
+
 def test_weekly_asks_for_the_weekly_boss_drop_only(reader: Reader) -> None:
     text = facts(reader, "u know lan yans weekkly mat?")
     assert "weekly boss drop : Eroded Sunfire" in text
