@@ -234,14 +234,15 @@ def question_words(question: str, names: Collection[str] = ()) -> set[str]:
     Players misspell the words that point at a fact as often as names; one edit (a transposition
     counts as one) is forgiven in words of four letters or more; the first letter must match. A
     name's words point at nothing and claim nothing: "Plane of Euthymia" does not ask for a plant,
-    "Recurve Bow is so good. who is faruzan" does not ask whether she uses a bow.
+    "Recurve Bow is so good. who is faruzan" does not ask whether she uses a bow, nor a misspelt name
+    ("who is traveler (anemoo)") whether he is Anemo.
     """
     words = set(tokenize(question)) - set(names)
     for word in list(words):
         if len(word) >= 4 and word not in _KEYWORDS:
             words.update(k for k in _KEYWORDS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
     words.update(stem for word in list(words) for stem in _singulars(word) if stem in _KEYWORDS)
-    return words
+    return words - set(names)
 
 
 def _singulars(word: str) -> tuple[str, ...]:

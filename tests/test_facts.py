@@ -38,6 +38,10 @@ def test_a_misspelt_field_word_still_points_at_its_field() -> None:
     assert "birthday" in question_words("furina birthdya")
 
 
+def test_a_misspelt_name_word_is_no_keyword() -> None:
+    assert "anemo" not in question_words("who is traveler (anemoo)", {"traveler", "anemo"})
+
+
 def test_a_plural_field_word_points_at_its_field() -> None:
     assert {"boss", "drop"} <= question_words("what drops does ganyu need from bosses")
 
