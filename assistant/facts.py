@@ -237,12 +237,13 @@ def question_words(question: str, names: Collection[str] = ()) -> set[str]:
     "Recurve Bow is so good. who is faruzan" does not ask whether she uses a bow, nor a misspelt name
     ("who is traveler (anemoo)") whether he is Anemo.
     """
-    words = set(tokenize(question)) - set(names)
+    named = set(names)
+    words = set(tokenize(question)) - named
     for word in list(words):
         if len(word) >= 4 and word not in _KEYWORDS:
             words.update(k for k in _KEYWORDS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
     words.update(stem for word in list(words) for stem in _singulars(word) if stem in _KEYWORDS)
-    return words - set(names)
+    return words - named
 
 
 def _singulars(word: str) -> tuple[str, ...]:
@@ -270,17 +271,16 @@ def _pointed(
 ) -> list[str]:
     """The fields the question's words point at (and the `always` ones). When it points at none:
     the `unpointed` fields (all when None), so "who is X" or an unusual wording finds its fact."""
-    pointed = pointed_labels([label for label, _ in fields], words, field_words)
+    pointed = _pointed_labels([label for label, _ in fields], words, field_words)
     if not pointed:
         pointed = {label for label, _ in fields} if unpointed is None else set(unpointed)
     return [_field(label, value) for label, value in fields if label in pointed or label in always]
 
 
-def pointed_labels(labels: Iterable[str], words: set[str], field_words: dict[str, set[str]]) -> set[str]:
+def _pointed_labels(labels: Sequence[str], words: set[str], field_words: dict[str, set[str]]) -> set[str]:
     """The labels the question's words point at: those a distinctive word points at ("boss",
     "vision", "nation"), or failing any, those a common verb or preposition points at ("need",
     "use", "from")."""
-    labels = list(labels)
     strong = words - _WEAK_WORDS
     pointed = {label for label in labels if _asks(strong, field_words.get(label, ()))}
     return pointed or {label for label in labels if _asks(words, field_words.get(label, ()))}

@@ -145,17 +145,15 @@ class OnnxAssistant:
         token = np.array([SOS], dtype=np.int64)
         generated: list[int] = []
         copies = ngrams(extended, NO_REPEAT_NGRAM)
+        source_ids = torch.tensor([extended])
         for _ in range(max_length):
             generate, copy, hidden, cell = self.decoder.run(
                 None, {"token": token, "hidden": hidden, "cell": cell, "outputs": outputs, "keys": keys}
             )
             distribution = np.concatenate([generate[0], np.zeros(len(oovs), dtype=generate.dtype)])
             np.add.at(distribution, np.array(extended), copy[0])
-            distribution *= np.exp(
-                continuation_bonus(
-                    torch.tensor([token[0]]), torch.tensor([extended]), len(distribution), COPY_CONTINUATION
-                )[0].numpy()
-            )
+            bonus = continuation_bonus(torch.tensor([token[0]]), source_ids, len(distribution), COPY_CONTINUATION)
+            distribution *= np.exp(bonus[0].numpy())
             for banned in repeated_ngram_ends(generated, NO_REPEAT_NGRAM, copies):
                 distribution[banned] = -1.0
             next_id = int(distribution.argmax())
