@@ -180,6 +180,7 @@ _KEYWORDS = frozenset(
         _NORMAL_WORDS,
         _PASSIVE_WORDS,
         _ABILITY_WORDS,
+        _OPINION_WORDS,  # "bestt team for arlecchino" asks for an opinion all the same
     )
     for word in group
     if len(word) >= 4

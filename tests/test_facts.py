@@ -158,6 +158,7 @@ def test_an_unknown_entity_key_gives_no_facts() -> None:
         "is nahida worth pulling",
         "best weapon for hu tao",
         "is furina better than neuvillette",
+        "bestt team for arlecchino",
     ],
 )
 def test_a_question_the_game_data_cannot_answer_reads_none(reader: Reader, question: str) -> None:
