@@ -98,10 +98,10 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dropout", type=float, default=defaults.dropout, help="dropout probability")
     parser.add_argument(
-        "--no-copy",
-        dest="copy",
-        action="store_false",
-        help="build the seed model without the copy gate (answers can then only use words it learned)",
+        "--copy",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the copy gate; --no-copy builds the seed model without it (answers can then only use words it learned)",
     )
     parser.add_argument(
         "--accumulation-steps",
