@@ -167,7 +167,9 @@ _BEYOND_DATA_WORDS = frozenset(
     | {"age", "older", "oldest", "younger", "youngest", "weight", "weigh"}
     | {"pull", "pulling", "reroll", "invest", "f2p"}
 )
-_OPINION_WORDS = frozenset({"best", "strongest", "worth", "better", "worse"})
+# Words that ask for an opinion whatever else the question says ("who's better, ganyu or ayaka")...
+_OPINION_WORDS = frozenset({"strongest", "stronger", "worth", "better", "worse"})
+# "best" asks for one only with advice ("best team for X"; "which book is best for X" asks a fact).
 _ADVICE_WORDS = frozenset({"team", "teams", "weapon", "weapons", "artifact", "artifacts", "set", "sets", "dps", "than"})
 _KEYWORDS = frozenset(
     word
@@ -181,6 +183,7 @@ _KEYWORDS = frozenset(
         _PASSIVE_WORDS,
         _ABILITY_WORDS,
         _OPINION_WORDS,  # "bestt team for arlecchino" asks for an opinion all the same
+        {"best"},
     )
     for word in group
     if len(word) >= 4
@@ -256,7 +259,7 @@ def asks_beyond_the_data(words: set[str]) -> bool:
     """Whether the question asks for advice or facts the game data does not hold ("best build for
     hu tao", "how tall is diluc", "is nahida worth pulling"): such a question reads `<none>`, so the
     answer admits it instead of stating a true but unasked fact."""
-    return bool(words & _BEYOND_DATA_WORDS) or bool(words & _OPINION_WORDS and words & _ADVICE_WORDS)
+    return bool(words & (_BEYOND_DATA_WORDS | _OPINION_WORDS)) or ("best" in words and bool(words & _ADVICE_WORDS))
 
 
 def _asks(words: set[str], vocabulary: Iterable[str]) -> bool:

@@ -159,6 +159,8 @@ def test_an_unknown_entity_key_gives_no_facts() -> None:
         "best weapon for hu tao",
         "is furina better than neuvillette",
         "bestt team for arlecchino",
+        "who's better, ganyu or ayaka",
+        "is kazuha stronger than sucrose",
     ],
 )
 def test_a_question_the_game_data_cannot_answer_reads_none(reader: Reader, question: str) -> None:
