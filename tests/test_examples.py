@@ -202,6 +202,22 @@ def test_build_is_deterministic_for_a_seed(knowledge: Knowledge, examples: list[
     assert build_examples(small, seed=4) != build_examples(small, seed=5)
 
 
+def test_a_new_training_family_leaves_held_out_splits_about_training_entities_alone(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = _subset(knowledge, 12, 15, 6)
+
+    def seen_questions(examples: list[Example]) -> list[str]:
+        return [e.question for e in examples if e.split != "train" and e.category == "fact" and not e.held_out]
+
+    before = build_examples(small, seed=0)
+    extra = dict(W._SPECIFIC["element"], tint=("train", ("what colour is {name}'s element",)))
+    monkeypatch.setitem(W._SPECIFIC, "element", extra)
+    after = build_examples(small, seed=0)
+    assert any("colour" in e.question for e in after if e.split == "train")
+    assert seen_questions(after) == seen_questions(before) != []
+
+
 def test_examples_round_trip_through_json(tmp_path: Path, examples: list[Example]) -> None:
     path = tmp_path / "data.json"
     write_examples(path, examples[:50], {"seed": 0})

@@ -520,20 +520,25 @@ def _draw(expected: float, rng: random.Random) -> int:
     return whole + (rng.random() < expected - whole)
 
 
-def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, rng: random.Random) -> list[Example]:
+def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, seed: int) -> list[Example]:
+    """Questions about `facts`, one random stream per set of families drawn from: a new training
+    family changes validation and test only where they may ask in it (about held-out entities),
+    so their questions about training's entities stay comparable from one build to the next."""
     examples = []
     distractors = {split: phraser.distractors(split) for split in SPLITS}
+    rngs: dict[tuple[str, ...], random.Random] = {}
     for fact in facts:
         split = _fact_split(fact, phraser.held_out)
         train_count, held_count, seen_count = COUNTS[fact.kind]
         if split == "train":
-            plan: list[tuple[str, tuple[str, ...], int]] = [("train", ("train",), _draw(train_count, rng))]
-            plan += [(s, (s,), _draw(seen_count, rng)) for s in ("validation", "test")]
+            plan: list[tuple[str, tuple[str, ...], float]] = [("train", ("train",), train_count)]
+            plan += [(s, (s,), seen_count) for s in ("validation", "test")]
         else:
-            plan = [(split, ("train", split), _draw(held_count, rng))]
-        for target, family_splits, count in plan:
+            plan = [(split, ("train", split), held_count)]
+        for target, family_splits, expected in plan:
+            rng = rngs.setdefault(family_splits, random.Random(f"phrase {seed} {' '.join(family_splits)}"))
             families = phraser.allowed(fact.kind, family_splits)
-            for _ in range(count):
+            for _ in range(_draw(expected, rng)):
                 examples.append(phraser.ask(fact, rng.choice(families), target, rng, distractors[target]))
     return examples
 
@@ -633,7 +638,7 @@ def build_examples(knowledge: Knowledge, seed: int = 0, nicknames: Mapping[str, 
     builder = _FactBuilder(knowledge, nicknames)
     held_out = held_out_entities(knowledge)
     phraser = _Phraser(W.families(), builder.subjects, held_out)
-    examples = _phrase_facts(builder.all(rng), phraser, rng)
+    examples = _phrase_facts(builder.all(rng), phraser, seed)
     examples += _made_up_examples(knowledge, phraser, seed)
     examples += _fixed_examples(phraser, seed)
     return _clean(examples, held_out, builder.subjects)

@@ -63,6 +63,7 @@ SHAPES: dict[str, tuple[str, tuple[str, ...]]] = {
         "train",
         ("i need {name}'s {field}", "need {name} {field}", "looking for {name}'s {field}", "{name}'s {field}?"),
     ),
+    "have": ("train", ("what {field} does {name} have", "which {field} does {name} have", "{name} has what {field}")),
     "know": (
         "validation",
         ("do you know {name}'s {field}", "u know {name}s {field}?", "do you happen to know the {field} of {name}"),
@@ -154,6 +155,7 @@ _SPECIFIC: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "title": {
         "what": ("train", ("what is {name}'s title", "what title does {name} have", "{name}'s title")),
         "called": ("train", ("what is {name} called", "what is {name} known as", "{name} aka")),
+        "goes": ("train", ("what name does {name} go by", "how is {name} known", "{name} goes by what title")),
         "nickname": ("validation", ("what is {name}'s epithet", "{name} is also known as what")),
         "name": ("test", ("what do they call {name}", "what's the title of {name}")),
     },
@@ -169,6 +171,7 @@ _SPECIFIC: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "affiliation": {
         "what": ("train", ("what is {name}'s affiliation", "who is {name} affiliated with", "what group is {name} in")),
         "work": ("train", ("who does {name} work for", "what organization is {name} part of")),
+        "belong": ("train", ("where does {name} belong", "what faction is {name} in", "{name} is part of which group")),
         "member": ("validation", ("{name} is a member of what", "which faction does {name} belong to")),
         "serve": ("test", ("who does {name} serve", "what team is {name} with")),
     },
@@ -268,12 +271,14 @@ _SPECIFIC: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
     "abilities": {
         "about": ("train", ("tell me about {name}'s abilities", "what are {name}'s abilities", "{name} kit")),
         "can": ("train", ("what can {name} do", "{name} abilities?", "{name}'s talents")),
+        "moves": ("train", ("what moves does {name} have", "list {name}'s talents", "show me {name}'s kit")),
         "describe": ("validation", ("describe {name}'s kit", "how does {name} fight")),
         "skills": ("test", ("what skills does {name} have", "break down {name}'s kit")),
     },
     "who_is": {
         "who": ("train", ("who is {name}", "who's {name}", "tell me about {name}", "{name}?")),
         "info": ("train", ("info on {name}", "{name} info", "what do you know about {name}")),
+        "describe": ("train", ("describe {name}", "what can you tell me about {name}", "quick overview of {name}")),
         "explain": ("validation", ("explain who {name} is", "who even is {name}")),
         "introduce": ("test", ("introduce {name}", "give me a summary of {name}")),
     },
@@ -301,6 +306,10 @@ _SPECIFIC: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ("are {a} and {b} the same element", "do {a} and {b} have the same element", "{a} and {b} same element?"),
         ),
         "share": ("train", ("do {a} and {b} share an element", "same element {a} {b}")),
+        "versus": (
+            "train",
+            ("is {a}'s element the same as {b}'s", "{a} vs {b} element", "do {a} and {b} have matching elements"),
+        ),
         "as": ("validation", ("is {a} the same element as {b}", "{a} {b} same vision?")),
         "both": ("test", ("are {a} and {b} both the same element", "do {a} and {b} use the same vision")),
     },
@@ -314,6 +323,10 @@ _SPECIFIC: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ),
         ),
         "come": ("train", ("do {a} and {b} come from the same place", "same nation {a} {b}")),
+        "versus": (
+            "train",
+            ("is {a}'s nation the same as {b}'s", "{a} vs {b} region", "do {a} and {b} share a nation"),
+        ),
         "as": ("validation", ("is {a} from the same nation as {b}", "{a} {b} same nation?")),
         "both": ("test", ("are {a} and {b} both from the same country", "do {a} and {b} share a homeland")),
     },
@@ -327,6 +340,10 @@ _SPECIFIC: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
             ),
         ),
         "share": ("train", ("do {a} and {b} share a weapon type", "same weapon {a} {b}")),
+        "versus": (
+            "train",
+            ("is {a}'s weapon the same as {b}'s", "{a} vs {b} weapon", "do {a} and {b} wield the same weapon"),
+        ),
         "as": ("validation", ("does {a} use the same weapon as {b}", "{a} {b} same weapon type?")),
         "both": ("test", ("are {a} and {b} both using the same weapon", "can {a} and {b} share weapons")),
     },
