@@ -50,6 +50,8 @@ _ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent"}
 _CONSTELLATION_RE = re.compile(r"^c([1-6])$")
 _CONSTELLATION_WORDS = {"constellation", "constellations", "cons", "con"}
 _ALWAYS = {"name", "title"}
+# Words that point at a field only together: "what can nahida do" asks for her abilities.
+_PHRASES = {frozenset({"can", "do"}): "abilities"}
 # A character's fields when the question points at none: "who is X", "X?", "what do they call X".
 # (Questions without a field word are almost all of that kind; the long lists of talent names and
 # materials only made them harder to read.)
@@ -247,6 +249,7 @@ def question_words(question: str, names: Collection[str] = ()) -> set[str]:
         if len(word) >= 4 and word not in _KEYWORDS:
             words.update(k for k in _KEYWORDS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
     words.update(stem for word in list(words) for stem in _singulars(word) if stem in _KEYWORDS)
+    words.update(keyword for phrase, keyword in _PHRASES.items() if phrase <= words)
     return words - named
 
 

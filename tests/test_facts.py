@@ -171,6 +171,12 @@ def test_a_weapon_question_about_a_character_still_reads_the_weapon(reader: Read
     assert "weapon : Polearm" in facts(reader, "the unforged is so good. what weapon does hu tao use")
 
 
+def test_what_a_character_can_do_reads_her_abilities(reader: Reader) -> None:
+    read = facts(reader, "what can nahida do")
+    assert "skill : All Schemes to Know" in read and "burst : Illusory Heart" in read and "passives :" in read
+    assert "talent book" in facts(reader, "what can i farm for nahida")
+
+
 def test_a_named_passive_brings_only_its_own_effect(reader: Reader) -> None:
     named = facts(reader, "what does xiangling's passive crossfire do")
     assert "Crossfire effect" in named and "Chef de Cuisine effect" not in named
