@@ -35,7 +35,7 @@ def test_the_shipped_checkpoint_is_small_and_records_how_it_was_made():
         ("furinas talent books?", "Justice"),
         ("who is the Eclipsing Star", "Ningguang"),
         ("what weapon does kazuah use", "Sword"),
-        ("what is the weather like today", "only help with Genshin Impact"),
+        ("what is the weather like today", "don't have information"),
         ("is raiden shogun electro", "Yes"),
         ("does hu tao use a claymore", "No, Hu Tao uses a Polearm"),
         ("how tall is diluc", "don't have information"),
