@@ -526,7 +526,10 @@ def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, seed: int) -> list[
     so their questions about training's entities stay comparable from one build to the next."""
     examples = []
     distractors = {split: phraser.distractors(split) for split in SPLITS}
-    rngs: dict[tuple[str, ...], random.Random] = {}
+    rngs = {
+        splits: random.Random(f"phrase {seed} {' '.join(splits)}")
+        for splits in (("train",), ("validation",), ("test",), ("train", "validation"), ("train", "test"))
+    }
     for fact in facts:
         split = _fact_split(fact, phraser.held_out)
         train_count, held_count, seen_count = COUNTS[fact.kind]
@@ -536,7 +539,7 @@ def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, seed: int) -> list[
         else:
             plan = [(split, ("train", split), held_count)]
         for target, family_splits, expected in plan:
-            rng = rngs.setdefault(family_splits, random.Random(f"phrase {seed} {' '.join(family_splits)}"))
+            rng = rngs[family_splits]
             families = phraser.allowed(fact.kind, family_splits)
             for _ in range(_draw(expected, rng)):
                 examples.append(phraser.ask(fact, rng.choice(families), target, rng, distractors[target]))
