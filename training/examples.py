@@ -526,7 +526,7 @@ def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, seed: int) -> list[
     so their questions about training's entities stay comparable from one build to the next."""
     examples = []
     distractors = {split: phraser.distractors(split) for split in SPLITS}
-    rngs = {
+    rngs: dict[tuple[str, ...], random.Random] = {
         splits: random.Random(f"phrase {seed} {' '.join(splits)}")
         for splits in (("train",), ("validation",), ("test",), ("train", "validation"), ("train", "test"))
     }
