@@ -130,6 +130,15 @@ def test_training_questions_whose_entity_the_linker_misses_are_left_out(tmp_path
     assert typo.answer not in no_facts_replies(splits)  # nothing linked, yet it names Furina
 
 
+def test_training_questions_whose_facts_lack_the_answer_are_left_out(tmp_path):
+    examples = tiny_examples()
+    # The question reads Furina's element, but its answer also claims a birthday it never read.
+    unread = replace(examples[0], answer="Furina was born on October 13.", expected=("October", "13"))
+    write_examples(tmp_path / "data.json", [*examples, unread], {"seed": 0})
+    splits = load_splits(tiny_config(tmp_path, data=tmp_path / "data.json"), Reader(load_knowledge()))
+    assert unread not in splits.train and examples[0] in splits.train
+
+
 def test_a_batch_answers_as_one_by_one_though_its_answers_end_at_different_steps(tiny_checkpoint):
     assistant = Assistant.load(tiny_checkpoint, device="cpu")
     questions = ["hello", "what element is furina", "what element is zorbl", "yelan element", "hi", "diluc vision?"]

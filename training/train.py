@@ -31,7 +31,7 @@ from assistant.inference import Reader
 from assistant.knowledge import load_knowledge
 from assistant.model import GenshinAssistant
 from assistant.progress import Done, EpochEnd, Evaluating, ModelScores, ProgressEvent, StepProgress
-from assistant.tokenizer import PAD, Piece, Vocab
+from assistant.tokenizer import PAD, Piece, Vocab, tokenize
 from training.batching import Batch, BucketBatchSampler, ReadingDataset, collate
 from training.evaluate import Metrics, evaluate, generated_scores, teacher_forced
 from training.examples import Example, build_examples, read_examples, write_examples
@@ -140,18 +140,25 @@ def load_splits(config: TrainConfig, reader: Reader) -> Splits:
         ]
         for split, items in by_split.items()
     }
-    # A training question whose entity the linker misses would teach answering from the question
-    # alone (inventing); validation and test keep theirs, since users type such questions too.
-    kept = [(e, source) for e, source in zip(by_split["train"], read["train"], strict=True) if _linked(e, source)]
+    # A training question whose entity the linker misses, or whose facts lack a value its answer
+    # gives, would teach answering beyond what was read (inventing); validation and test keep
+    # theirs, since users type such questions too.
+    kept = [(e, source) for e, source in zip(by_split["train"], read["train"], strict=True) if _grounded(e, source)]
     if dropped := len(by_split["train"]) - len(kept):
-        log.info("left out %d training questions whose entity the linker misses", dropped)
+        log.info("left out %d training questions whose answer the facts read do not hold", dropped)
     by_split["train"], read["train"] = [e for e, _ in kept], [source for _, source in kept]
     sources = {split: [source.pieces for source in items] for split, items in read.items()}
     return Splits(by_split["train"], by_split["validation"], by_split["test"], sources)
 
 
-def _linked(example: Example, source: Source) -> bool:
-    return set(example.entities) <= set(source.entities)
+def _grounded(example: Example, source: Source) -> bool:
+    """Whether the question links its entities and, for a fact, whether every word the answer must
+    hold is among the words read."""
+    if not set(example.entities) <= set(source.entities):
+        return False
+    read = {piece.key for piece in source.pieces}
+    needed = {word for value in example.expected for word in tokenize(value) if any(c.isalnum() for c in word)}
+    return example.category != "fact" or needed <= read
 
 
 def prepare_model(config: TrainConfig, splits: Splits, device: torch.device) -> tuple[GenshinAssistant, Vocab]:
