@@ -92,6 +92,8 @@ def test_a_constellation_name_links_to_its_character(linker: EntityLinker) -> No
         ("ei burst", "Raiden Shogun"),
         ("who uses cw", "Crimson Witch of Flames"),
         ("emblem 4pc", "Emblem of Severed Fate"),
+        ("who is the electro archon", "Raiden Shogun"),
+        ("what weapon does the hydro archon use", "Furina"),
     ],
 )
 def test_a_community_nickname_links(linker: EntityLinker, question: str, name: str) -> None:
