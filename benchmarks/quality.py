@@ -6,8 +6,9 @@ noise (typos, nicknames, titles, chatty openers, an unrelated item named first).
 the same questions end to end and the same grading (training/grading.py). Prints, per answerer:
 fact accuracy overall, on held-out entities and per kind; unknowns admitted; off-topic and small
 talk answered without a game fact; milliseconds per question. `--worst N` lists the model's N
-weakest kinds with a failed example each; `--int8` adds the dynamic-int8 model.
-Usage: python -m benchmarks.quality [--model models/assistant_best.pt] [--worst N] [--int8]
+weakest kinds with a failed example each; `--int8` adds the dynamic-int8 model. `--model` may be
+given more than once to score a candidate next to the shipped model in the same run.
+Usage: python -m benchmarks.quality [--model models/assistant_best.pt ...] [--worst N] [--int8]
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -50,19 +52,24 @@ def run(name: str, answer: Callable[[Sequence[str]], list[str]], test: list[Exam
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=Path("models/assistant_best.pt"))
+    parser.add_argument(
+        "--model",
+        type=Path,
+        action="append",
+        help="a checkpoint to score; repeat to compare (default: models/assistant_best.pt)",
+    )
     parser.add_argument("--data", type=Path, default=Path("training_data.json"))
     parser.add_argument("--worst", type=int, default=0, metavar="N", help="list the model's N weakest kinds")
     parser.add_argument("--int8", action="store_true", help="also score the dynamic-int8 model")
     parser.add_argument("--batch-size", type=int, default=64)
     options = parser.parse_args()
+    paths = options.model or [Path("models/assistant_best.pt")]
     test = split_examples(options.data, "test", load_knowledge())
-    loaded = load_checkpoint(options.model, "cpu")
     reader = Reader(load_knowledge())
     held_out = sum(e.held_out for e in test)
     print(
         f"test split: {len(test)} questions ({held_out} about held-out entities, held-out phrasings, noisy); "
-        f"model {loaded.meta.get('version')}, {torch.get_num_threads()} threads"
+        f"{torch.get_num_threads()} threads"
     )
     about = [e for e in test if e.entities]
     linked = sum(set(e.entities) <= set(reader.entity_keys(e.question)) for e in about)
@@ -72,11 +79,13 @@ def main() -> None:
     )
     reference = Reference(load_knowledge())
     run("no-model reference", lambda questions: [reference.answer(q) for q in questions], test, 0)
-    model = Assistant(loaded.model, loaded.vocab, loaded.meta, reader=reader)
-    run("model", lambda questions: answer_all(model, questions, options.batch_size), test, options.worst)
-    if options.int8:
-        quantized = Assistant(quantize_dynamic(loaded.model), loaded.vocab, loaded.meta, reader=reader)
-        run("model int8", lambda questions: answer_all(quantized, questions, options.batch_size), test, 0)
+    for path in paths:
+        loaded = load_checkpoint(path, "cpu")
+        model = Assistant(loaded.model, loaded.vocab, loaded.meta, reader=reader)
+        run(f"model {path}", partial(answer_all, model, batch_size=options.batch_size), test, options.worst)
+        if options.int8:
+            quantized = Assistant(quantize_dynamic(loaded.model), loaded.vocab, loaded.meta, reader=reader)
+            run(f"model {path} int8", partial(answer_all, quantized, batch_size=options.batch_size), test, 0)
 
 
 if __name__ == "__main__":
