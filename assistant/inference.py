@@ -20,7 +20,7 @@ from assistant.facts import FactSerializer, Source
 from assistant.knowledge import Knowledge, load_knowledge
 from assistant.linker import EntityLinker
 from assistant.model import GenshinAssistant
-from assistant.tokenizer import PAD, Vocab
+from assistant.tokenizer import PAD, Vocab, tokenize
 
 MAX_LENGTH = 64
 MAX_ENTITIES = 2
@@ -37,6 +37,24 @@ class Reply:
 
     text: str
     entities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Taught:
+    """What training taught the model to write without reading it, recorded in the checkpoint.
+
+    `no_facts_replies` are the replies for questions that link nothing; `frame_words` are the words
+    training answers add to what they read ("is", "uses", "Elemental", "Sorry"). An answer with any
+    other word that its question and facts lack was not read but invented ("Keqing's called is
+    January 10."). Empty sets, as in checkpoints older than these records, check nothing.
+    """
+
+    no_facts_replies: frozenset[str] = frozenset()
+    frame_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> Taught:
+        return cls(frozenset(meta.get("no_facts_replies", ())), frozenset(meta.get("frame_words", ())))
 
 
 class Reader:
@@ -81,8 +99,7 @@ class Assistant:
         self.beam_size = beam_size
         self.max_length = max_length
         self.no_repeat_ngram = no_repeat_ngram
-        self.no_facts_replies = frozenset(self.meta.get("no_facts_replies", ()))
-        """What the model was taught to say with nothing linked (recorded in the checkpoint by training)."""
+        self.taught = Taught.from_meta(self.meta)
 
     @classmethod
     def load(
@@ -140,20 +157,23 @@ class Assistant:
         ]
 
     def _written(self, ids: list[int], source: Source, oovs: list[str]) -> str:
-        return written(self.vocab, ids, source, oovs, self.no_facts_replies)
+        return written(self.vocab, ids, source, oovs, self.taught)
 
 
-def written(vocab: Vocab, ids: list[int], source: Source, oovs: list[str], no_facts_replies: frozenset[str]) -> str:
-    """The answer's text; an admission instead of anything but a no-facts reply when nothing was linked.
+def written(vocab: Vocab, ids: list[int], source: Source, oovs: list[str], taught: Taught) -> str:
+    """The answer's text, or the admission where the answer says what was not read.
 
     With `<none>` facts there is nothing to read, so an answer that copies a word, or that is not one
     of the replies training taught for that case ("what is love" -> "Love's title is ..."), can only
-    be invented.
+    be invented. With facts, a word that is neither read nor one training's answers write on their
+    own is invented too.
     """
     text = vocab.decode(ids, source.pieces, oovs, source.facts_start)
     if source.knows_nothing and (
-        any(index >= len(vocab) for index in ids) or (no_facts_replies and text not in no_facts_replies)
+        any(index >= len(vocab) for index in ids) or (taught.no_facts_replies and text not in taught.no_facts_replies)
     ):
+        return UNKNOWN_ANSWER
+    if taught.frame_words and not set(tokenize(text)) <= taught.frame_words | {p.key for p in source.pieces}:
         return UNKNOWN_ANSWER
     return text
 

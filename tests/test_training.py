@@ -18,6 +18,7 @@ from assistant.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from assistant.inference import Assistant, Reader, generate_response, load_model
 from assistant.knowledge import load_knowledge
 from assistant.progress import ProgressEvent, StepProgress
+from assistant.tokenizer import tokenize
 from training.examples import write_examples
 from training.train import cosine_schedule, lineage_best, load_splits, no_facts_replies, train
 
@@ -302,6 +303,22 @@ def test_the_admission_is_the_training_datas_word_for_word():
     assert SERVED == TRAINED
 
 
+def test_an_answer_with_a_value_the_facts_lack_becomes_the_admission(tiny_checkpoint):
+    assistant = Assistant.load(tiny_checkpoint, device="cpu")
+    assert {"is", "a", "character"} <= assistant.taught.frame_words
+    assert "pyro" not in assistant.taught.frame_words  # element answers copy the element they read
+    source = assistant.reader.source("what element is furina")
+    _, _, oovs = assistant.vocab.encode_source(source.pieces)
+
+    def ids(answer: str) -> list[int]:  # each word from the vocabulary, or copied from the source
+        stoi = assistant.vocab.stoi
+        return [stoi[word] if word in stoi else len(assistant.vocab) + oovs.index(word) for word in tokenize(answer)]
+
+    read, invented = ids("Furina is a Hydro character."), ids("Furina is a Pyro character.")
+    assert assistant._written(read, source, oovs) == "Furina is a Hydro character."
+    assert assistant._written(invented, source, oovs) == UNKNOWN
+
+
 def test_with_nothing_linked_an_answer_may_not_copy_a_name(tiny_checkpoint):
     assistant = Assistant.load(tiny_checkpoint, device="cpu")
     source = assistant.reader.source("what is love")
@@ -310,7 +327,7 @@ def test_with_nothing_linked_an_answer_may_not_copy_a_name(tiny_checkpoint):
     copied = len(assistant.vocab) + oovs.index("love")
     assert assistant._written([copied, assistant.vocab.stoi["is"]], source, oovs) == UNKNOWN
     # Only what training taught for questions that link nothing may be said then.
-    assert assistant.no_facts_replies == {UNKNOWN, GREETING}
+    assert assistant.taught.no_facts_replies == {UNKNOWN, GREETING}
     assert assistant._written([assistant.vocab.stoi["is"]], source, oovs) == UNKNOWN
     greeting = assistant.vocab.encode(GREETING, max_length=64)
     assert assistant._written(greeting, source, oovs) == GREETING

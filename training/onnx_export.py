@@ -15,7 +15,7 @@ import torch
 from torch import Tensor, nn
 
 from assistant.checkpoint import load_checkpoint
-from assistant.inference import NO_REPEAT_NGRAM, Reader, written
+from assistant.inference import NO_REPEAT_NGRAM, Reader, Taught, written
 from assistant.model import (
     COPY_CONTINUATION,
     Encoded,
@@ -66,8 +66,8 @@ class DecoderStepGraph(nn.Module):
 
 
 def export(checkpoint: Path, out_dir: Path) -> list[Path]:
-    """Write encoder.onnx, decoder_step.onnx, vocab.json and replies.json (what the model may say with
-    nothing linked) into `out_dir`."""
+    """Write encoder.onnx, decoder_step.onnx, vocab.json and taught.json (what the model writes without
+    reading it) into `out_dir`."""
     loaded = load_checkpoint(checkpoint, "cpu")
     model = loaded.model.eval()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -117,9 +117,10 @@ def export(checkpoint: Path, out_dir: Path) -> list[Path]:
         },
     )
     vocab_path.write_text(json.dumps(loaded.vocab.to_dict(), ensure_ascii=False), encoding="utf-8")
-    replies_path = out_dir / "replies.json"
-    replies_path.write_text(json.dumps(loaded.meta.get("no_facts_replies", []), ensure_ascii=False), encoding="utf-8")
-    return [encoder_path, decoder_path, vocab_path, replies_path]
+    taught_path = out_dir / "taught.json"
+    taught = {key: loaded.meta.get(key, []) for key in ("no_facts_replies", "frame_words")}
+    taught_path.write_text(json.dumps(taught, ensure_ascii=False), encoding="utf-8")
+    return [encoder_path, decoder_path, vocab_path, taught_path]
 
 
 class OnnxAssistant:
@@ -134,8 +135,7 @@ class OnnxAssistant:
         self.encoder = onnxruntime.InferenceSession(str(directory / "encoder.onnx"), options)
         self.decoder = onnxruntime.InferenceSession(str(directory / "decoder_step.onnx"), options)
         self.vocab = Vocab.from_dict(json.loads((directory / "vocab.json").read_text(encoding="utf-8")))
-        replies = json.loads((directory / "replies.json").read_text(encoding="utf-8"))
-        self.no_facts_replies = frozenset(replies)
+        self.taught = Taught.from_meta(json.loads((directory / "taught.json").read_text(encoding="utf-8")))
         self.reader = reader
 
     def generate_ids(self, question: str, max_length: int = 64) -> list[int]:
@@ -166,4 +166,4 @@ class OnnxAssistant:
     def answer(self, question: str) -> str:
         source = self.reader.source(question)
         _, _, oovs = self.vocab.encode_source(source.pieces)
-        return written(self.vocab, self.generate_ids(question), source, oovs, self.no_facts_replies)
+        return written(self.vocab, self.generate_ids(question), source, oovs, self.taught)

@@ -439,6 +439,16 @@ def no_facts_replies(splits: Splits) -> list[str]:
     )
 
 
+def frame_words(splits: Splits) -> list[str]:
+    """The words training answers write without reading them ("is", "uses", "Elemental"): with
+    facts read, an answer may add only these (see `assistant.inference.Taught`)."""
+    words: set[str] = set()
+    for example, source in zip(splits.train, splits.sources["train"], strict=True):
+        read = {piece.key for piece in source}
+        words.update(word for word in tokenize(example.answer) if word not in read)
+    return sorted(words)
+
+
 def _save(
     config: TrainConfig,
     model: GenshinAssistant,
@@ -465,6 +475,7 @@ def _save(
             "vocab_size": len(vocab),
             "warm_start": str(config.warm_start) if config.warm_start else None,
             "no_facts_replies": no_facts_replies(splits),
+            "frame_words": frame_words(splits),
         },
     )
 
