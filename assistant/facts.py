@@ -46,13 +46,18 @@ _SKILL_WORDS = {"skill", "e", "skills", "elemental skill"}
 _BURST_WORDS = {"burst", "q", "ult", "ultimate", "bursts"}
 _NORMAL_WORDS = {"normal", "attack", "na", "auto", "autos", "charged", "attacks"}
 _PASSIVE_WORDS = {"passive", "passives", "a1", "a4"}
-_ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent"}
+_ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent", "moves", "moveset"}
 _CONSTELLATION_RE = re.compile(r"^c([1-6])$")
 _CONSTELLATION_WORDS = {"constellation", "constellations", "cons", "con"}
 _ALWAYS = {"name", "title"}
-# Words that point at a field only together: "what can nahida do" asks for her abilities.
-_PHRASES = {frozenset({"can", "do"}): "abilities"}
-# A character's fields when the question points at none: "who is X", "X?", "what do they call X".
+# Words that point at a field only together: "what can nahida do" and "how does amber fight" ask
+# for abilities ("what does amber fight with" asks for her weapon).
+_PHRASES = {
+    frozenset({"can", "do"}): "abilities",
+    frozenset({"how", "fight"}): "abilities",
+    frozenset({"how", "fights"}): "abilities",
+}
+# A character's fields when the question points at none: "who is X", "X?", "tell me about X".
 # (Questions without a field word are almost all of that kind; the long lists of talent names and
 # materials only made them harder to read.)
 _SUMMARY = {"rarity", "element", "weapon", "region", "affiliation"}
@@ -60,6 +65,7 @@ _MATERIAL_WORDS = {"material", "materials", "mats", "mat", "ascension", "ascend"
 _BOOK_WORDS = {"book", "books", "talent", "talents", "domain", "days", "farm", "open", "when", "schedule"}
 # The words that point at a short fact, for questions about several entities at once.
 _FIELD_WORDS: dict[str, set[str]] = {
+    "title": {"title", "titles", "epithet", "aka", "call", "called", "known", "nickname", "alias", "honorific", "moniker"},
     "element": {"element", "elements", "vision", "visions", "elemental", "elem", "same", "type"}
     | {e.lower() for e in ELEMENTS},
     "weapon": {"weapon", "weapons", "wield", "wields", "use", "uses", "using", "same", "type", "fight", "fights"}
@@ -154,7 +160,7 @@ _WEAPON_FIELD_WORDS: dict[str, set[str]] = {
 _WEAK_WORDS = frozenset(
     {"use", "uses", "using", "from", "need", "needs", "same", "live", "lives", "come", "comes", "home"}
     | {"work", "works", "serve", "serves", "ascend", "ascends", "ascension", "farm", "fight", "fights", "when"}
-    | {"wield", "wields", "do", "does", "open", "kind", "class", "main", "b"}
+    | {"wield", "wields", "do", "does", "open", "kind", "class", "main", "b", "call", "called", "known"}
 )
 _ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
     "rarity": {"rarity", "star", "stars", "rare"},

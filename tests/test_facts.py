@@ -171,10 +171,26 @@ def test_a_weapon_question_about_a_character_still_reads_the_weapon(reader: Read
     assert "weapon : Polearm" in facts(reader, "the unforged is so good. what weapon does hu tao use")
 
 
-def test_what_a_character_can_do_reads_her_abilities(reader: Reader) -> None:
-    read = facts(reader, "what can nahida do")
+@pytest.mark.parametrize("question", ["what can nahida do", "how does nahida fight", "what moves does nahida have"])
+def test_what_a_character_can_do_reads_her_abilities(reader: Reader, question: str) -> None:
+    read = facts(reader, question)
     assert "skill : All Schemes to Know" in read and "burst : Illusory Heart" in read and "passives :" in read
+    assert "weapon :" not in read
+
+
+def test_what_a_character_fights_with_reads_her_weapon(reader: Reader) -> None:
+    assert facts(reader, "what does nahida fight with").endswith("weapon : Catalyst ;")
     assert "talent book" in facts(reader, "what can i farm for nahida")
+
+
+@pytest.mark.parametrize("question", ["what is nahida's epithet", "nahida aka", "nahida called?", "nahida tilte"])
+def test_a_title_question_reads_the_name_and_title_alone(reader: Reader, question: str) -> None:
+    assert facts(reader, question) == "<character> name : Nahida ; title : Physic of Purity ;"
+
+
+def test_a_talent_called_something_reads_the_talent_not_the_title(reader: Reader) -> None:
+    read = facts(reader, "what is nahida's skill called")
+    assert "skill : All Schemes to Know" in read and "element :" not in read
 
 
 def test_a_named_passive_brings_only_its_own_effect(reader: Reader) -> None:
