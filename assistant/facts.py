@@ -65,7 +65,19 @@ _MATERIAL_WORDS = {"material", "materials", "mats", "mat", "ascension", "ascend"
 _BOOK_WORDS = {"book", "books", "talent", "talents", "domain", "days", "farm", "open", "when", "schedule"}
 # The words that point at a short fact, for questions about several entities at once.
 _FIELD_WORDS: dict[str, set[str]] = {
-    "title": {"title", "titles", "epithet", "aka", "call", "called", "known", "nickname", "alias", "honorific", "moniker"},
+    "title": {
+        "title",
+        "titles",
+        "epithet",
+        "aka",
+        "call",
+        "called",
+        "known",
+        "nickname",
+        "alias",
+        "honorific",
+        "moniker",
+    },
     "element": {"element", "elements", "vision", "visions", "elemental", "elem", "same", "type"}
     | {e.lower() for e in ELEMENTS},
     "weapon": {"weapon", "weapons", "wield", "wields", "use", "uses", "using", "same", "type", "fight", "fights"}

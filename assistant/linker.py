@@ -24,9 +24,10 @@ the hand-kept question vocabulary (assistant/wordlists/common_words.txt).
 Typos: a span of words (up to the longest form's; a stopword other than "the" never at its edges)
 is compared, without spaces and apostrophes, with the keys by optimal-string-alignment distance (a
 swap of two letters is one edit), also with a final "s" off ("kaveehs"). The edits allowed grow
-with the key's length: none up to 4 letters, 1 up to 7, 2 up to 12, 3 beyond; a key of up to 6
-letters must keep its first letter. A one-word span that is an ordinary word never fuzzy-matches ("list" is not
-"Lisa"); a span never has more words than the form it matches ("got wolfs gravestone"), nor is it
+with the key's length: none up to 3 letters; 1 up to 7, though in a four-letter name only a doubled
+or swapped letter ("qiqii", "alyo"); 2 up to 12; 3 beyond. A key of up to 6 letters must keep its
+first letter. A one-word span that is an ordinary word never fuzzy-matches ("list" is not "Lisa");
+a span never has more words than the form it matches ("got wolfs gravestone"), nor is it
 the form with two or more letters added at one end ("Dilucson"). A typo'd match scores below an
 exact one; among overlapping matches the wider wins unless it scores far lower.
 
@@ -205,7 +206,7 @@ def _allowed_edits(length: int) -> int:
     if length <= 3:
         return 0
     if length == 4:
-        return 1  # only a doubled letter ("aiino", "qiqii"): see `_fuzzy_candidates`
+        return 1  # only a doubled letter or a swap ("aiino", "alyo"): see `_fuzzy_candidates`
     if length <= 7:
         return 1
     if length <= 12:
@@ -451,7 +452,9 @@ class EntityLinker:
                 key = self._fuzzy_keys[column]
                 if _extends(queries[row], key) or (len(key) <= 6 and queries[row][0] != key[0]):
                     continue  # a short name typo'd at its first letter is more often another word
-                if len(key) == 4 and not _doubles_a_letter(queries[row], key):
+                if len(key) == 4 and not (
+                    _doubles_a_letter(queries[row], key) or _swaps_two_letters(queries[row], key)
+                ):
                     continue  # any other slip in a four-letter name makes another name or word
                 target = self._exact[key]
                 score = target.score - FUZZY_PENALTY - 100.0 * distances[row, column] / len(key)
@@ -523,6 +526,13 @@ def _doubles_a_letter(typed: str, key: str) -> bool:
     """ "aiino" is "aino" with a letter typed twice."""
     return len(typed) == len(key) + 1 and any(
         typed[i] == typed[i - 1] and typed[:i] + typed[i + 1 :] == key for i in range(1, len(typed))
+    )
+
+
+def _swaps_two_letters(typed: str, key: str) -> bool:
+    """ "alyo" is "aloy" with two neighbouring letters typed the wrong way round."""
+    return len(typed) == len(key) and any(
+        typed[:i] + typed[i + 1] + typed[i] + typed[i + 2 :] == key for i in range(len(typed) - 1)
     )
 
 

@@ -42,12 +42,17 @@ def test_misspelt_name_links_to_the_entity_meant(linker: EntityLinker, question:
     assert linked_names(linker, question) == [name]
 
 
-@pytest.mark.parametrize(("question", "name"), [("aiino weapon pls", "Aino"), ("what is qiqii's title", "Qiqi")])
-def test_a_doubled_letter_in_a_four_letter_name_is_forgiven(linker: EntityLinker, question: str, name: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("aiino weapon pls", "Aino"), ("what is qiqii's title", "Qiqi"), ("Alyo?", "Aloy"), ("syau's passive", "Sayu")],
+)
+def test_a_doubled_letter_or_a_swap_in_a_four_letter_name_is_forgiven(
+    linker: EntityLinker, question: str, name: str
+) -> None:
     assert linked_names(linker, question) == [name]
 
 
-@pytest.mark.parametrize("question", ["aion weapon", "kiee element", "who is mina", "ain region"])
+@pytest.mark.parametrize("question", ["aina weapon", "kiee element", "who is mina", "ain region"])
 def test_other_slips_in_a_four_letter_name_link_nothing(linker: EntityLinker, question: str) -> None:
     assert linked_names(linker, question) == []
 
