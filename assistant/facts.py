@@ -56,6 +56,7 @@ _PHRASES = {
     frozenset({"can", "do"}): "abilities",
     frozenset({"how", "fight"}): "abilities",
     frozenset({"how", "fights"}): "abilities",
+    frozenset({"known", "as"}): "title",  # not "known" alone: one slip from "know" ("what do you know about X")
 }
 # A character's fields when the question points at none: "who is X", "X?", "tell me about X".
 # (Questions without a field word are almost all of that kind; the long lists of talent names and
@@ -72,7 +73,6 @@ _FIELD_WORDS: dict[str, set[str]] = {
         "aka",
         "call",
         "called",
-        "known",
         "nickname",
         "alias",
         "honorific",
@@ -172,7 +172,7 @@ _WEAPON_FIELD_WORDS: dict[str, set[str]] = {
 _WEAK_WORDS = frozenset(
     {"use", "uses", "using", "from", "need", "needs", "same", "live", "lives", "come", "comes", "home"}
     | {"work", "works", "serve", "serves", "ascend", "ascends", "ascension", "farm", "fight", "fights", "when"}
-    | {"wield", "wields", "do", "does", "open", "kind", "class", "main", "b", "call", "called", "known"}
+    | {"wield", "wields", "do", "does", "open", "kind", "class", "main", "b", "call", "called"}
 )
 _ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
     "rarity": {"rarity", "star", "stars", "rare"},

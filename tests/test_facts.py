@@ -183,9 +183,15 @@ def test_what_a_character_fights_with_reads_her_weapon(reader: Reader) -> None:
     assert "talent book" in facts(reader, "what can i farm for nahida")
 
 
-@pytest.mark.parametrize("question", ["what is nahida's epithet", "nahida aka", "nahida called?", "nahida tilte"])
+@pytest.mark.parametrize(
+    "question", ["what is nahida's epithet", "nahida aka", "nahida called?", "nahida tilte", "nahida is known as"]
+)
 def test_a_title_question_reads_the_name_and_title_alone(reader: Reader, question: str) -> None:
     assert facts(reader, question) == "<character> name : Nahida ; title : Physic of Purity ;"
+
+
+def test_what_you_know_about_a_character_reads_her_summary(reader: Reader) -> None:
+    assert "element : Dendro" in facts(reader, "what do you know about nahida")
 
 
 def test_a_talent_called_something_reads_the_talent_not_the_title(reader: Reader) -> None:
