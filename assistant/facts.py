@@ -6,7 +6,8 @@ question's words point at are there, a summary when they point at none; long tex
 does, a constellation's effect) only when the question asks for them, so the input stays within the
 length budget and the model is not asked to find a needle in every description. A yes/no claim
 ("is ganyu pyro") gets its verdict as a line of its own.
-Lists of characters come from attribute words when no entity is named ("pyro claymore users").
+Lists of characters come from attribute words when no character is named ("pyro claymore users";
+beside an unrelated item only when two attributes are named, "got the catch! anemo sumeru chars?").
 No entity and no attribute -> `<facts> <none>`, which teaches the model to admit it; so does a
 question the game data cannot answer ("best build for hu tao", "how tall is diluc").
 """
@@ -32,6 +33,7 @@ from assistant.knowledge import (
     MaterialSeries,
     Weapon,
 )
+from assistant.nicknames import NICKNAMES
 from assistant.tokenizer import Piece, pieces, tokenize
 
 FACTS_MARKER = "<facts>"
@@ -115,7 +117,7 @@ _FIELD_WORDS: dict[str, set[str]] = {
         "members",
     },
     "ascension stat": {"stat", "stats", "substat", "ascension", "ascend", "bonus"},
-    "voice actor": {"voice", "va", "voiced", "actor", "actress", "dub", "cv"},
+    "voice actor": {"voice", "voices", "va", "voiced", "actor", "actress", "dub", "cv", "english", "en"},
     "talent book": _BOOK_WORDS,
     "book days": _BOOK_WORDS,
     "book domain": _BOOK_WORDS,
@@ -350,6 +352,9 @@ class FactSerializer:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._series = {s.name: s for s in (*knowledge.talent_books, *knowledge.weapon_materials)}
+        self._nicknames: dict[str, list[tuple[str, ...]]] = {}
+        for nickname, name in NICKNAMES.items():
+            self._nicknames.setdefault(name, []).append(tuple(tokenize(nickname)))
         self._lookups: dict[str, Callable[[str], Record | None]] = {
             "character": knowledge.character,
             "weapon": knowledge.weapon,
@@ -361,16 +366,22 @@ class FactSerializer:
     def source(self, question: str, entity_keys: Sequence[str]) -> Source:
         """The question, the facts marker, then the facts of each entity (or a list, or <none>)."""
         records = [self.record(key) for key in entity_keys]
-        words = question_words(question, {word for record in records if record for word in _name_words(record)})
+        typed = tokenize(question)
+        named = {word for record in records if record for word in self._name_words(record, typed)}
+        words = question_words(question, named)
         if asks_beyond_the_data(words):
             entity_keys, records = (), []  # facts about the entity would only tempt an answer to another question
         blocks = [self._facts(record, words) for record in records]
         blocks = [block for block in blocks if block]
         if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
             blocks.append(self._comparison(entity_keys))
+        if not any(isinstance(record, Character) for record in records):
+            # A list asked for after an unrelated item ("pulled the Catch! who is anemo in sumeru")
+            # names two attributes; one alone beside an item ("is the catch a polearm") asks about it.
+            listing = self._listing(words, min_attributes=2 if blocks else 1)
+            blocks = [listing, *blocks] if listing else blocks  # first: what is asked survives the cut
         if not blocks:
-            listing = self._listing(words)
-            blocks = [listing] if listing else [NONE_MARKER]
+            blocks = [NONE_MARKER]
         # A marker typed by the asker ("<facts>") must not pass for one of ours.
         question_pieces = [piece for piece in pieces(question) if not _MARKER.fullmatch(piece.key)]
         facts = pieces(f"{FACTS_MARKER} " + " ".join(blocks))
@@ -514,12 +525,21 @@ class FactSerializer:
                 same.append(f"same {label}: {'yes' if a == b else 'no'} ;")
         return " ".join(["<compare>", *same])
 
-    def _listing(self, words: set[str]) -> str:
-        """Characters with the attributes the question names, when it names no entity."""
+    def _name_words(self, record: Record, typed: Sequence[str]) -> set[str]:
+        """The words naming `record` in the question: its name and title, and a nickname typed in
+        full ("need geo archon en va" claims nothing about Geo)."""
+        words = _name_words(record)
+        for nickname in self._nicknames.get(record.name, ()):
+            if any(tuple(typed[i : i + len(nickname)]) == nickname for i in range(len(typed))):
+                words.update(nickname)
+        return words
+
+    def _listing(self, words: set[str], min_attributes: int = 1) -> str:
+        """Characters with the attributes the question names, when it names no character."""
         element = next((e for e in ELEMENTS if _named(words, e)), None)
         weapon = next((t for t in WEAPON_TYPES if _named(words, t)), None)
         region = next((r for r in REGIONS if _named(words, r)), None)
-        if element is None and weapon is None and region is None:
+        if sum(value is not None for value in (element, weapon, region)) < min_attributes:
             return ""
         matches = self.knowledge.characters_where(element=element, weapon_type=weapon, region=region)
         label = " ".join(value for value in (element, weapon, region) if value)

@@ -214,3 +214,18 @@ def test_a_title_asked_about_points_at_no_field(reader: Reader) -> None:
     # "plane" is one slip from "plant" (local specialty); as a word of the title it asks for nothing.
     text = facts(reader, "who is the Plane of Euthymia")
     assert "element : Electro" in text and "local specialty" not in text
+
+
+def test_a_list_asked_after_an_unrelated_item_is_read_first(reader: Reader) -> None:
+    text = facts(reader, "pulled the catch yesterday! which hydro characters are from mondstadt")
+    assert text.startswith("<list> group : Hydro Mondstadt ;") and "Mona" in text and "<weapon>" in text
+
+
+def test_one_attribute_beside_an_item_asks_about_the_item(reader: Reader) -> None:
+    assert "<list>" not in facts(reader, "is the catch a polearm")
+
+
+def test_a_nickname_typed_in_full_claims_nothing(reader: Reader) -> None:
+    text = facts(reader, "need geo archon en va")
+    assert "voice actor : Keith Silverstein" in text and "<claim>" not in text
+    assert "<claim> element : Geo ; true : yes ;" in facts(reader, "is zhongli geo")
