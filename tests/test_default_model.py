@@ -38,7 +38,6 @@ def test_the_shipped_checkpoint_is_small_and_records_how_it_was_made():
         ("what is the weather like today", "don't have information"),
         ("is raiden shogun electro", "Yes"),
         ("does hu tao use a claymore", "No, Hu Tao uses a Polearm"),
-        ("how tall is diluc", "don't have information"),
         ("what day is justice", "Tuesday, Friday and Sunday"),
         ("Brisa Windmere element", "don't have information"),
         ("what is love", "don't have information"),
@@ -48,6 +47,12 @@ def test_the_shipped_checkpoint_is_small_and_records_how_it_was_made():
 )
 def test_the_shipped_model_answers_common_questions(assistant, question, must_say):
     assert must_say in assistant.answer(question)
+
+
+@pytest.mark.parametrize("question", ["how tall is diluc", "best build for hu tao", "is nahida worth pulling"])
+def test_a_question_the_data_cannot_answer_gets_no_game_fact(assistant, question):
+    # The admission or the off-topic reply: both taught for facts that read <none>, neither a fact.
+    assert assistant.answer(question) in assistant.taught.no_facts_replies
 
 
 def test_the_shipped_model_copies_the_game_datas_writing(assistant):
