@@ -19,6 +19,7 @@ and each decoder step only projects its own state. Padded encoder positions are 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import NamedTuple, cast
@@ -274,9 +275,10 @@ class GenshinAssistant(nn.Module):
         state = encoded.state
         history: list[list[int]] = [[] for _ in range(batch)]
         rows = list(range(batch))  # the answers still being written, by their row in `history`
-        # The source's n-grams, which an answer may repeat: a copy, not a loop.
+        # The source's n-grams, which an answer may repeat: a copy, not a loop; so may it repeat
+        # what the source itself repeats ("Spirit Blade: ..." as both skill and burst name).
         copies = (
-            [ngrams(ids, no_repeat_ngram) for ids in source_ids.tolist()]
+            [ngrams(ids, no_repeat_ngram) | repeated_ngrams(ids, no_repeat_ngram - 1) for ids in source_ids.tolist()]
             if source_ids is not None and no_repeat_ngram > 1
             else None
         )
@@ -367,16 +369,24 @@ def continuation_bonus(previous: Tensor, source_ids: Tensor, size: int, strength
 
 def repeated_ngram_ends(tokens: Sequence[int], n: int, allowed: Collection[tuple[int, ...]] = ()) -> set[int]:
     """The tokens that would complete, after `tokens`, an n-gram `tokens` already holds, unless that
-    n-gram is `allowed` (one the source holds: "Kamisato Art: Hyouka ... Kamisato Art: Soumetsu" is a
-    copy, not a loop)."""
+    n-gram or its last n-1 tokens are `allowed` (the source holds them: "Kamisato Art: Hyouka ...
+    Kamisato Art: Soumetsu" is a copy, not a loop)."""
     if len(tokens) < n - 1:
         return set()
     prefix = tuple(tokens[len(tokens) - n + 1 :])
     return {
         tokens[start + n - 1]
         for start in range(len(tokens) - n + 1)
-        if tuple(tokens[start : start + n - 1]) == prefix and (*prefix, tokens[start + n - 1]) not in allowed
+        if tuple(tokens[start : start + n - 1]) == prefix
+        and (*prefix, tokens[start + n - 1]) not in allowed
+        and (*prefix[1:], tokens[start + n - 1]) not in allowed
     }
+
+
+def repeated_ngrams(ids: Sequence[int], n: int) -> set[tuple[int, ...]]:
+    """The n-grams that occur more than once in `ids`."""
+    counts = Counter(tuple(ids[start : start + n]) for start in range(len(ids) - n + 1))
+    return {gram for gram, count in counts.items() if count > 1}
 
 
 def ngrams(ids: Sequence[int], n: int) -> set[tuple[int, ...]]:

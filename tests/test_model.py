@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from assistant.model import GenshinAssistant, continuation_bonus, ngrams, repeated_ngram_ends
+from assistant.model import GenshinAssistant, continuation_bonus, ngrams, repeated_ngram_ends, repeated_ngrams
 from assistant.tokenizer import EOS, PAD, SOS
 
 
@@ -178,3 +178,12 @@ def test_repeated_ngram_ends_are_the_tokens_that_would_repeat_one():
 def test_an_ngram_the_source_holds_may_repeat():
     assert repeated_ngram_ends([5, 6, 7, 5, 6], 3, ngrams([9, 5, 6, 7, 8], 3)) == set()
     assert ngrams([1, 2, 3], 2) == {(1, 2), (2, 3)}
+
+
+def test_a_pair_the_source_repeats_may_follow_any_word():
+    # "Skill is Spirit Blade: ..., Burst is Spirit Blade: ...": the source writes "Spirit Blade" twice
+    # (after "skill :" and "burst :"), so "is Spirit Blade" may be written twice as well.
+    source = [1, 2, 5, 6, 3, 4, 2, 5, 6, 8]
+    assert repeated_ngrams(source, 2) == {(2, 5), (5, 6)}
+    assert repeated_ngram_ends([9, 5, 6, 7, 9, 5], 3, repeated_ngrams(source, 2)) == set()
+    assert repeated_ngram_ends([9, 5, 7, 9, 5], 3, repeated_ngrams(source, 2)) == {7}
