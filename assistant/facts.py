@@ -33,7 +33,6 @@ from assistant.knowledge import (
     MaterialSeries,
     Weapon,
 )
-from assistant.nicknames import NICKNAMES
 from assistant.tokenizer import Piece, pieces, tokenize
 
 FACTS_MARKER = "<facts>"
@@ -352,9 +351,6 @@ class FactSerializer:
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         self._series = {s.name: s for s in (*knowledge.talent_books, *knowledge.weapon_materials)}
-        self._nicknames: dict[str, list[tuple[str, ...]]] = {}
-        for nickname, name in NICKNAMES.items():
-            self._nicknames.setdefault(name, []).append(tuple(tokenize(nickname)))
         self._lookups: dict[str, Callable[[str], Record | None]] = {
             "character": knowledge.character,
             "weapon": knowledge.weapon,
@@ -363,11 +359,12 @@ class FactSerializer:
             "weapon_material": knowledge.weapon_material,
         }
 
-    def source(self, question: str, entity_keys: Sequence[str]) -> Source:
-        """The question, the facts marker, then the facts of each entity (or a list, or <none>)."""
+    def source(self, question: str, entity_keys: Sequence[str], mentioned: Collection[str] = ()) -> Source:
+        """The question, the facts marker, then the facts of each entity (or a list, or <none>).
+        `mentioned`: the words of the question that name the entities as the linker found them (a
+        nickname: "need geo archon en va" claims nothing about Geo)."""
         records = [self.record(key) for key in entity_keys]
-        typed = tokenize(question)
-        named = {word for record in records if record for word in self._name_words(record, typed)}
+        named = {word for record in records if record for word in _name_words(record)} | set(mentioned)
         words = question_words(question, named)
         if asks_beyond_the_data(words):
             entity_keys, records = (), []  # facts about the entity would only tempt an answer to another question
@@ -524,15 +521,6 @@ class FactSerializer:
             if a is not None and b is not None:
                 same.append(f"same {label}: {'yes' if a == b else 'no'} ;")
         return " ".join(["<compare>", *same])
-
-    def _name_words(self, record: Record, typed: Sequence[str]) -> set[str]:
-        """The words naming `record` in the question: its name and title, and a nickname typed in
-        full ("need geo archon en va" claims nothing about Geo)."""
-        words = _name_words(record)
-        for nickname in self._nicknames.get(record.name, ()):
-            if any(tuple(typed[i : i + len(nickname)]) == nickname for i in range(len(typed))):
-                words.update(nickname)
-        return words
 
     def _listing(self, words: set[str], min_attributes: int = 1) -> str:
         """Characters with the attributes the question names, when it names no character."""

@@ -18,7 +18,7 @@ from assistant.checkpoint import load_checkpoint
 from assistant.device import resolve_device
 from assistant.facts import FactSerializer, Source
 from assistant.knowledge import Knowledge, load_knowledge
-from assistant.linker import EntityLinker
+from assistant.linker import EntityLinker, Mention
 from assistant.model import GenshinAssistant
 from assistant.tokenizer import PAD, Vocab, tokenize
 
@@ -68,14 +68,21 @@ class Reader:
     def entity_keys(self, question: str) -> tuple[str, ...]:
         """Distinct linked entities in question order, at most MAX_ENTITIES (the last ones: an
         item mentioned first in passing is less likely the subject than the one asked about)."""
-        keys: list[str] = []
-        for mention in self.linker.link(question):
-            if mention.entity.key not in keys:
-                keys.append(mention.entity.key)
-        return tuple(keys[-MAX_ENTITIES:])
+        return _entity_keys(self.linker.link(question))
 
     def source(self, question: str) -> Source:
-        return self.serializer.source(question, self.entity_keys(question))
+        mentions = self.linker.link(question)
+        # The words that name an entity (a nickname, an alias, a typo'd name) ask for nothing.
+        named = {word for mention in mentions for word in tokenize(mention.text)}
+        return self.serializer.source(question, _entity_keys(mentions), named)
+
+
+def _entity_keys(mentions: list[Mention]) -> tuple[str, ...]:
+    keys: list[str] = []
+    for mention in mentions:
+        if mention.entity.key not in keys:
+            keys.append(mention.entity.key)
+    return tuple(keys[-MAX_ENTITIES:])
 
 
 class Assistant:
