@@ -37,17 +37,24 @@ from assistant.tokenizer import Piece, pieces, tokenize
 
 FACTS_MARKER = "<facts>"
 NONE_MARKER = "<none>"
+BEYOND_MARKER = "<beyond>"
+"""Read before `<none>` when the question names an entity but asks what the game data does not hold
+("how tall is diluc"): the answer admits it, where `<none>` alone ("how tall is the eiffel tower")
+gets the off-topic reply."""
 MAX_SOURCE_TOKENS = 256
 _MARKER = re.compile(r"<[a-z_]+>")
 MAX_SENTENCE_WORDS = 28
 MAX_LIST = 8
 
 # Question words that point at a long text. Players' shorthand included ("e", "q", "ult", "c2").
-_SKILL_WORDS = {"skill", "e", "skills", "elemental skill"}
+_SKILL_WORDS = {"skill", "e", "elemental skill"}
 _BURST_WORDS = {"burst", "q", "ult", "ultimate", "bursts"}
 _NORMAL_WORDS = {"normal", "attack", "na", "auto", "autos", "charged", "attacks"}
 _PASSIVE_WORDS = {"passive", "passives", "a1", "a4"}
-_ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent", "moves", "moveset"}
+# "skills" (plural) asks for more than the Elemental Skill: "what skills does keqing have".
+_ABILITY_WORDS = {"abilities", "ability", "kit", "talents", "talent", "moves", "moveset", "skills"}
+# Words that ask what the passives do, not what they are called ("what do xiangling's passives do").
+_EFFECT_WORDS = {"effect", "effects", "do", "work", "works", "explain", "describe", "detail", "details"}
 _CONSTELLATION_RE = re.compile(r"^c([1-6])$")
 _CONSTELLATION_WORDS = {"constellation", "constellations", "cons", "con"}
 _ALWAYS = {"name", "title"}
@@ -188,6 +195,7 @@ _BEYOND_DATA_WORDS = frozenset(
     | {"age", "older", "oldest", "younger", "youngest", "weight", "weigh"}
     | {"pull", "pulling", "reroll", "invest", "f2p"}
 )
+_BEYOND_DATA_PHRASES = (frozenset({"how", "old"}),)
 # Words that ask for an opinion whatever else the question says ("who's better, ganyu or ayaka")...
 _OPINION_WORDS = frozenset({"strongest", "stronger", "worth", "better", "worse"})
 # "best" asks for one only with advice ("best team for X"; "which book is best for X" asks a fact).
@@ -281,7 +289,11 @@ def asks_beyond_the_data(words: set[str]) -> bool:
     """Whether the question asks for advice or facts the game data does not hold ("best build for
     hu tao", "how tall is diluc", "is nahida worth pulling"): such a question reads `<none>`, so the
     answer admits it instead of stating a true but unasked fact."""
-    return bool(words & (_BEYOND_DATA_WORDS | _OPINION_WORDS)) or ("best" in words and bool(words & _ADVICE_WORDS))
+    return (
+        bool(words & (_BEYOND_DATA_WORDS | _OPINION_WORDS))
+        or ("best" in words and bool(words & _ADVICE_WORDS))
+        or any(phrase <= words for phrase in _BEYOND_DATA_PHRASES)
+    )
 
 
 def _asks(words: set[str], vocabulary: Iterable[str]) -> bool:
@@ -366,19 +378,20 @@ class FactSerializer:
         records = [self.record(key) for key in entity_keys]
         named = {word for record in records if record for word in _name_words(record)} | set(mentioned)
         words = question_words(question, named)
-        if asks_beyond_the_data(words):
+        beyond, linked = asks_beyond_the_data(words), any(records)
+        if beyond:
             entity_keys, records = (), []  # facts about the entity would only tempt an answer to another question
         blocks = [self._facts(record, words) for record in records]
         blocks = [block for block in blocks if block]
         if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
             blocks.append(self._comparison(entity_keys))
-        if not any(isinstance(record, Character) for record in records):
+        if not beyond and not any(isinstance(record, Character) for record in records):
             # A list asked for after an unrelated item ("pulled the Catch! who is anemo in sumeru")
             # names two attributes; one alone beside an item ("is the catch a polearm") asks about it.
             listing = self._listing(words, min_attributes=2 if blocks else 1)
             blocks = [listing, *blocks] if listing else blocks  # first: what is asked survives the cut
         if not blocks:
-            blocks = [NONE_MARKER]
+            blocks = [BEYOND_MARKER, NONE_MARKER] if beyond and linked else [NONE_MARKER]
         # A marker typed by the asker ("<facts>") must not pass for one of ours.
         question_pieces = [piece for piece in pieces(question) if not _MARKER.fullmatch(piece.key)]
         facts = pieces(f"{FACTS_MARKER} " + " ".join(blocks))
@@ -387,7 +400,7 @@ class FactSerializer:
             tuple([*asked, *facts][:MAX_SOURCE_TOKENS]),
             tuple(entity_keys),
             facts_start=len(asked) + 1,
-            knows_nothing=blocks == [NONE_MARKER],
+            knows_nothing=blocks[-1] == NONE_MARKER,
         )
 
     def record(self, key: str) -> Record | None:
@@ -460,7 +473,8 @@ class FactSerializer:
         if burst and _asks(words, _BURST_WORDS) and not abilities:
             parts.append(_field("burst effect", first_sentence(burst.description)))
         for passive in c.passives:
-            if passive in named_passives or (_asks(words, _PASSIVE_WORDS) and not abilities and not named_passives):
+            asks_effects = _asks(words, _PASSIVE_WORDS) and _asks(words, _EFFECT_WORDS) and not abilities
+            if passive in named_passives or (asks_effects and not named_passives):
                 parts.append(_field(f"{passive.name} effect", first_sentence(passive.description)))
         parts += _claims(c, words)
         if levels or _asks(words, _CONSTELLATION_WORDS):

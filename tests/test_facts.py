@@ -171,7 +171,10 @@ def test_a_weapon_question_about_a_character_still_reads_the_weapon(reader: Read
     assert "weapon : Polearm" in facts(reader, "the unforged is so good. what weapon does hu tao use")
 
 
-@pytest.mark.parametrize("question", ["what can nahida do", "how does nahida fight", "what moves does nahida have"])
+@pytest.mark.parametrize(
+    "question",
+    ["what can nahida do", "how does nahida fight", "what moves does nahida have", "what skills does nahida have"],
+)
 def test_what_a_character_can_do_reads_her_abilities(reader: Reader, question: str) -> None:
     read = facts(reader, question)
     assert "skill : All Schemes to Know" in read and "burst : Illusory Heart" in read and "passives :" in read
@@ -204,6 +207,22 @@ def test_a_named_passive_brings_only_its_own_effect(reader: Reader) -> None:
     assert "Crossfire effect" in named and "Chef de Cuisine effect" not in named
     every = facts(reader, "what do xiangling's passives do")
     assert "Crossfire effect" in every and "Chef de Cuisine effect" in every
+
+
+@pytest.mark.parametrize("question", ["xiangling passives", "which passive talents does xiangling have"])
+def test_the_passives_asked_by_name_read_the_list_without_the_effects(reader: Reader, question: str) -> None:
+    read = facts(reader, question)
+    assert "passives : Crossfire" in read and "effect :" not in read
+
+
+@pytest.mark.parametrize("question", ["how tall is diluc", "how old is diluc", "is hu tao worth pulling"])
+def test_a_question_beyond_the_data_about_a_linked_entity_is_marked_so(reader: Reader, question: str) -> None:
+    assert facts(reader, question) == "<beyond> <none>" and reader.source(question).knows_nothing
+
+
+@pytest.mark.parametrize("question", ["how tall is the eiffel tower", "best pyro team"])
+def test_a_question_beyond_the_data_about_nothing_linked_reads_none_alone(reader: Reader, question: str) -> None:
+    assert facts(reader, question) == "<none>"
 
 
 def test_a_value_in_an_unrelated_items_name_is_no_claim(reader: Reader) -> None:

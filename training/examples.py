@@ -71,6 +71,7 @@ COUNTS: dict[str, tuple[float, float, float]] = {
     "constellation_level": (4, 1, 0.1),
     "abilities": (8, 2, 0.25),
     "who_is": (11, 3, 0.3),
+    "beyond_data": (4, 1, 0.1),
     "claim_element": (6, 1.5, 0.15),
     "claim_weapon": (4, 1, 0.12),
     "claim_region": (4, 1, 0.12),
@@ -317,6 +318,7 @@ class _FactBuilder:
         if skill and burst and passives:
             answer = W.abilities_answer(c.name, skill.name, burst.name, passives)
             yield _Fact("abilities", (me,), answer, (skill.name, burst.name, *passives))
+        yield self._unknown("beyond_data", me)
         summary = W.who_is_answer(c.name, c.title, c.rarity, c.element, c.weapon_type, c.region)
         summarised = tuple(v for v in (c.name, c.element, c.weapon_type, c.region) if v)
         yield _Fact("who_is", (me,), summary, summarised, _others(ELEMENTS, c.element or ""))

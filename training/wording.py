@@ -281,6 +281,14 @@ _SPECIFIC: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
         "describe": ("validation", ("describe {name}'s kit", "how does {name} fight")),
         "skills": ("test", ("what skills does {name} have", "break down {name}'s kit")),
     },
+    # Questions about a real character that the game data cannot answer: admitted, never the
+    # off-topic reply (the reader marks them `<beyond>`).
+    "beyond_data": {
+        "build": ("train", ("best build for {name}", "how tall is {name}", "is {name} worth pulling", "{name} tier?")),
+        "rate": ("train", ("is {name} meta", "how much does {name} weigh", "best team for {name}", "{name} team comp")),
+        "age": ("validation", ("how old is {name}", "what's {name}'s height", "{name} rotation?")),
+        "opinion": ("test", ("is {name} better than the rest", "best artifacts for {name}", "is {name} f2p friendly")),
+    },
     "who_is": {
         "who": ("train", ("who is {name}", "who's {name}", "tell me about {name}", "{name}?")),
         "info": ("train", ("info on {name}", "{name} info", "what do you know about {name}")),
