@@ -247,8 +247,10 @@ class _KeyTable:
             best = max(levels)
             entities = levels[best]
             if len(entities) > 1 and best == NAME_SCORE:
-                # Two kinds sharing a name: the more specific record (a character) wins.
-                entities = {min(entities, key=lambda e: kind_rank[e.kind])}
+                # Two kinds sharing a name: the more specific record (a character) wins; records of
+                # one kind sharing a name (a weapon's variants) go to the first key, whatever the
+                # set's order (it changes with the hash seed).
+                entities = {min(entities, key=lambda e: (kind_rank[e.kind], e.key))}
             if len(entities) == 1:
                 table[key] = _Target(next(iter(entities)), best, self.fuzzy[key], self.words[key])
         return table

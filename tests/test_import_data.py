@@ -217,6 +217,8 @@ DATA = {
                         "ascend6": _cost((114024, "Chunk of Aerosiderite")),
                     },
                 },
+                # A later stage of the same quest weapon: one record per name is kept, the first id.
+                "staffofhoma-01": {"name": "Staff of Homa", "weaponText": "Polearm", "rarity": 5},
                 "predator": {
                     "name": "Predator",
                     "weaponText": "Bow",
@@ -371,6 +373,7 @@ def test_weapon_series_and_platform_note(knowledge: Knowledge) -> None:
     assert (homa.type, homa.rarity, homa.substat, homa.passive_name) == ("Polearm", 5, "CRIT DMG", "Reckless Cinnabar")
     assert homa.passive_description == "HP increased by 20%."
     assert homa.ascension_material == "Aerosiderite"
+    assert [w.id for w in knowledge.weapons if w.name == "Staff of Homa"] == ["staffofhoma"]
     predator = knowledge.weapon("predator")
     assert predator.platform == "PlayStation Network"
     assert predator.passive_description == "Dealing Cryo DMG increases DMG."

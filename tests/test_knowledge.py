@@ -31,7 +31,7 @@ def knowledge() -> Knowledge:
 def test_counts_and_provenance_of_the_shipped_data(knowledge: Knowledge) -> None:
     # 120 genshin-db characters plus the six Traveler elements with a skill and a burst.
     assert len(knowledge.characters) == 126
-    assert (len(knowledge.weapons), len(knowledge.artifact_sets)) == (237, 61)
+    assert (len(knowledge.weapons), len(knowledge.artifact_sets)) == (235, 61)
     assert (len(knowledge.talent_books), len(knowledge.weapon_materials)) == (21, 21)
     version = knowledge.version
     assert (version.source, version.package_version, version.game_version) == ("genshin-db", "5.2.12", "6.7")

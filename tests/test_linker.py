@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.knowledge import load_knowledge
@@ -289,3 +291,12 @@ def test_a_name_of_seven_words_links_whole(linker: EntityLinker) -> None:
     (mention,) = linker.link("who uses scroll of the hero of cinder city")
     assert mention.entity.name == "Scroll of the Hero of Cinder City"
     assert mention.text == "scroll of the hero of cinder city"
+
+
+def test_two_records_of_one_kind_sharing_a_name_link_the_first_key_whatever_their_order() -> None:
+    knowledge = load_knowledge()
+    homa = knowledge.weapon("staffofhoma")
+    stage = dataclasses.replace(homa, id="staffofhoma-01")
+    for weapons in ((*knowledge.weapons, stage), (stage, *knowledge.weapons)):
+        linker = EntityLinker(dataclasses.replace(knowledge, weapons=weapons))
+        assert [m.entity.key for m in linker.link("staff of homa passive")] == ["weapon:staffofhoma"]

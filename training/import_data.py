@@ -421,8 +421,15 @@ def build_snapshot(source: Source) -> dict[str, Any]:
 
 
 def _by_name(records: Sequence[Character | Weapon | ArtifactSet | MaterialSeries]) -> list[dict[str, Any]]:
-    """JSON-ready records in name order, so a snapshot diff shows what changed, not reordering."""
-    return [dataclasses.asdict(r) for r in sorted(records, key=lambda r: (r.name.casefold(), r.id))]
+    """JSON-ready records in name order, so a snapshot diff shows what changed, not reordering.
+
+    One record per name: the stages of a quest weapon ("Prized Isshin Blade" three times, passives
+    differing in a clause) are one weapon to a player, and a name must name one record for linking
+    and for the questions asked about it. The first id stands for them.
+    """
+    ordered = sorted(records, key=lambda r: (r.name.casefold(), r.id))
+    first = {r.name.casefold(): r for r in reversed(ordered)}
+    return [dataclasses.asdict(r) for r in ordered if first[r.name.casefold()] is r]
 
 
 def write_snapshot(snapshot: dict[str, Any], output: Path) -> int:
