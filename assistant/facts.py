@@ -378,20 +378,11 @@ class FactSerializer:
         records = [self.record(key) for key in entity_keys]
         named = {word for record in records if record for word in _name_words(record)} | set(mentioned)
         words = question_words(question, named)
-        beyond, linked = asks_beyond_the_data(words), any(records)
-        if beyond:
-            entity_keys, records = (), []  # facts about the entity would only tempt an answer to another question
-        blocks = [self._facts(record, words) for record in records]
-        blocks = [block for block in blocks if block]
-        if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
-            blocks.append(self._comparison(entity_keys))
-        if not beyond and not any(isinstance(record, Character) for record in records):
-            # A list asked for after an unrelated item ("pulled the Catch! who is anemo in sumeru")
-            # names two attributes; one alone beside an item ("is the catch a polearm") asks about it.
-            listing = self._listing(words, min_attributes=2 if blocks else 1)
-            blocks = [listing, *blocks] if listing else blocks  # first: what is asked survives the cut
-        if not blocks:
-            blocks = [BEYOND_MARKER, NONE_MARKER] if beyond and linked else [NONE_MARKER]
+        if asks_beyond_the_data(words):
+            # Facts about the entity would only tempt an answer to another question.
+            blocks = [BEYOND_MARKER, NONE_MARKER] if any(records) else [NONE_MARKER]
+        else:
+            blocks = self._blocks(entity_keys, records, words) or [NONE_MARKER]
         # A marker typed by the asker ("<facts>") must not pass for one of ours.
         question_pieces = [piece for piece in pieces(question) if not _MARKER.fullmatch(piece.key)]
         facts = pieces(f"{FACTS_MARKER} " + " ".join(blocks))
@@ -402,6 +393,18 @@ class FactSerializer:
             facts_start=len(asked) + 1,
             knows_nothing=blocks[-1] == NONE_MARKER,
         )
+
+    def _blocks(self, entity_keys: Sequence[str], records: Sequence[Record | None], words: set[str]) -> list[str]:
+        """The facts of each entity, a comparison of two characters, or a list asked for."""
+        blocks = [block for block in (self._facts(record, words) for record in records) if block]
+        if len(entity_keys) == 2 and all(key.startswith("character:") for key in entity_keys):
+            blocks.append(self._comparison(entity_keys))
+        if not any(isinstance(record, Character) for record in records):
+            # A list asked for after an unrelated item ("pulled the Catch! who is anemo in sumeru")
+            # names two attributes; one alone beside an item ("is the catch a polearm") asks about it.
+            listing = self._listing(words, min_attributes=2 if blocks else 1)
+            blocks = [listing, *blocks] if listing else blocks  # first: what is asked survives the cut
+        return blocks
 
     def record(self, key: str) -> Record | None:
         """The record an entity key ("character:furina") names, if the knowledge has it."""
