@@ -29,7 +29,9 @@ or swapped letter ("qiqii", "alyo"); 2 up to 12; 3 beyond. A key of up to 6 lett
 first letter. A one-word span that is an ordinary word never fuzzy-matches ("list" is not "Lisa");
 a span never has more words than the form it matches ("got wolfs gravestone"), nor is it
 the form with two or more letters added at one end ("Dilucson"). A typo'd match scores below an
-exact one; among overlapping matches the wider wins unless it scores far lower.
+exact one; among overlapping matches the wider wins unless it scores far lower. A character's
+name or name part of seven letters or more, cut short to five or more but at least half
+("wrioth", "neuvil"), links when no other character's begins so and the word is not English.
 
 Made-up names: a match whose neighbouring word (across "the", "of", "von"...) looks like the rest
 of a name and links to nothing is dropped, so "Tomas the Gatekeeper", "Amber Windmere", "Xiao
@@ -71,6 +73,10 @@ PART_SCORE = 94.0
 SERIES_WORD_SCORE = 90.0
 FUZZY_PENALTY = 4.0
 """A typo'd match scores below every exact one: base - FUZZY_PENALTY - 100 * edits / key length."""
+MIN_CLIPPED_WORD = 5
+MIN_CLIPPED_KEY = 7
+"""A name cut short links from five letters, and only a name of seven or more: a shorter one cut
+to five letters is one slip from it, which the typo match already covers."""
 
 
 def _word_list(name: str) -> frozenset[str]:
@@ -300,6 +306,12 @@ class EntityLinker:
         self._fuzzy_keys = fuzzy_keys
         self._fuzzy_allowed = np.array([_allowed_edits(len(key)) for key in fuzzy_keys], dtype=np.int32)
         self._fuzzy_words = np.array([self._exact[key].words for key in fuzzy_keys], dtype=np.int32)
+        # A character's one-word name or part cut short ("wrioth", "neuvil"): see `_clipped_candidates`.
+        self._clippable = [
+            key
+            for key, target in self._exact.items()
+            if target.words == 1 and target.entity.kind == "character" and len(key) >= MIN_CLIPPED_KEY
+        ]
         self._max_span = max(max(target.words for target in self._exact.values()), MAX_ALIAS_WORDS)
         self._completions = [(_key(words), words, entity) for entity, words in names.items()]
         self._completions += [(_key(words), words, entity) for words, entity in nicknames]
@@ -356,6 +368,7 @@ class EntityLinker:
         aliases = self._aliases  # one read: a concurrent swap cannot change it mid-question
         candidates = self._exact_candidates(words, aliases)
         candidates += self._fuzzy_candidates(words, candidates)
+        candidates += self._clipped_candidates(words, candidates)
         if any(word.norm in _FARMING_WORDS for word in words):
             candidates += self._bare_series_candidates(words)
         linked_words = {i for c in candidates for i in range(c.first, c.stop)}
@@ -465,6 +478,24 @@ class EntityLinker:
             if best is not None:
                 found.append(best)
         return found
+
+    def _clipped_candidates(self, words: list[_Word], found: list[_Candidate]) -> list[_Candidate]:
+        """A word nothing else links that begins one character's long name or name part and keeps
+        at least half of it ("wrioth", "neuvil"), when it is no ordinary word ("wander" is not the
+        Wanderer)."""
+        covered = {i for c in found for i in range(c.first, c.stop)}
+        clipped = []
+        for index, word in enumerate(words):
+            typed = word.norm[:-1] if word.norm.endswith("s") else word.norm  # "wrioths": a possessive
+            if index in covered or len(typed) < MIN_CLIPPED_WORD or not typed.isalpha() or is_ordinary(word.norm):
+                continue
+            keys = [key for key in self._clippable if key.startswith(typed) and 2 * len(typed) >= len(key)]
+            owners = {self._exact[key].entity for key in keys}
+            if len(owners) == 1:
+                key = max(keys, key=len)
+                score = self._exact[key].score - FUZZY_PENALTY - 100.0 * (len(key) - len(typed)) / len(key)
+                clipped.append(_Candidate(owners.pop(), index, index + 1, score))
+        return clipped
 
     def _inside_made_up_name(self, candidate: _Candidate, words: list[_Word], linked: set[int]) -> bool:
         """True when a neighbouring word continues the match into a longer name that links to

@@ -107,8 +107,9 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i] + word[i:]
 
 
-def player_typed(form: str, rng: random.Random) -> tuple[str, str]:
-    """The form as a player might type it, and which noise was applied."""
+def player_typed(form: str, rng: random.Random, slips: bool = True) -> tuple[str, str]:
+    """The form as a player might type it, and which noise was applied; `slips=False`: no letter
+    swapped, dropped or doubled (a name cut short is slip enough)."""
     noise: list[str] = []
     text = form
     if rng.random() < 0.6:
@@ -119,7 +120,7 @@ def player_typed(form: str, rng: random.Random) -> tuple[str, str]:
         text, noise = text + rng.choice(("'s", "s")), noise + ["possessive"]
     if " " in text and len(text) < 14 and rng.random() < 0.15:
         text, noise = text.replace(" ", ""), noise + ["no spaces"]
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 and slips:
         words = text.split(" ")
         longest = max(range(len(words)), key=lambda i: len(words[i]))
         slipped = typo(words[longest], rng)
@@ -150,6 +151,8 @@ def mention_forms(linker: EntityLinker) -> list[tuple[str, str, str]]:
             forms.append((key, character.title, "title"))
         if character.constellation and constellations[character.constellation] == 1:
             forms.append((key, character.constellation, "constellation"))
+        if character.name.isalpha() and len(character.name) >= 8:  # "wriothe", "arlecc"
+            forms.append((key, character.name[: round(len(character.name) * 0.6)], "cut short"))
     for weapon in knowledge.weapons:
         forms.append((f"weapon:{weapon.id}", weapon.name, "name"))
     for artifact_set in knowledge.artifact_sets:
@@ -192,7 +195,7 @@ def generate(linker: EntityLinker, seed: int, per_entity: int) -> list[list[Plan
     for key, entity_forms in by_key.items():
         for _ in range(per_entity):
             form, kind = rng.choice(entity_forms)
-            typed, noise = player_typed(form, rng)
+            typed, noise = player_typed(form, rng, slips=kind != "cut short")
             category = f"{kind}, {noise}"
             roll = rng.random()
             if roll < 0.15:
@@ -265,7 +268,7 @@ def main() -> None:
     print(
         f"Entity linker benchmark (seed {args.seed}): {len(questions)} generated questions over "
         f"{len(linker.entities)} entities (every character, weapon and artifact set mentioned "
-        f"{args.per_entity} times by name, given name, title, constellation or nickname, with "
+        f"{args.per_entity} times by name, given name, title, constellation, nickname or a long name cut short, with "
         f"player noise), and {len(made_up)} made-up names. Generated here, by rules independent "
         "of the linker's index; nothing of it is used to build the linker."
     )

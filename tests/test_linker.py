@@ -300,3 +300,18 @@ def test_two_records_of_one_kind_sharing_a_name_link_the_first_key_whatever_thei
     for weapons in ((*knowledge.weapons, stage), (stage, *knowledge.weapons)):
         linker = EntityLinker(dataclasses.replace(knowledge, weapons=weapons))
         assert [m.entity.key for m in linker.link("staff of homa passive")] == ["weapon:staffofhoma"]
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("wrioth weapon", "Wriothesley"), ("neuvil element", "Neuvillette"), ("is chevrs kit good", "Chevreuse")],
+)
+def test_a_long_name_cut_short_links(linker: EntityLinker, question: str, name: str) -> None:
+    assert linked_names(linker, question) == [name]
+
+
+@pytest.mark.parametrize("question", ["manek element", "i wander about", "who is Wrioth Blackwood", "neu element"])
+def test_a_cut_name_that_is_ambiguous_ordinary_short_or_made_up_links_nothing(
+    linker: EntityLinker, question: str
+) -> None:
+    assert linked_names(linker, question) == []
