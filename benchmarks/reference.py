@@ -11,7 +11,7 @@ from assistant.facts import question_words
 from assistant.inference import Reader
 from assistant.knowledge import ELEMENTS, REGIONS, WEAPON_TYPES, Character, Knowledge
 from training import wording as W
-from training.examples import fixed_answers
+from training.game_facts import fixed_answers
 
 # What is asked, by keyword, first match wins (the order settles "weekly boss" before "boss").
 _CHARACTER_RULES: tuple[tuple[frozenset[str], str], ...] = tuple(

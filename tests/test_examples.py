@@ -15,13 +15,13 @@ from assistant.knowledge import ELEMENTS, Knowledge, load_knowledge
 from training import noise as N
 from training import wording as W
 from training.examples import (
-    MAX_LIST_NAMES,
     Example,
     build_examples,
     held_out_entities,
     read_examples,
     write_examples,
 )
+from training.game_facts import MAX_LIST_NAMES
 from training.names import entity_names, made_up_names, name_pattern, normalise, real_name_words
 
 

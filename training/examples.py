@@ -1,8 +1,8 @@
 """Question/answer examples that teach the model to read the facts it is given.
 
-Every fact in the knowledge (Furina's element, Staff of Homa's passive, the days Justice books can
-be farmed, whether Xiangling and Xinyan share an element) becomes one fixed answer
-(training/wording.py) asked in several phrasings, with players' noise (training/noise.py).
+Every fact of the knowledge (training/game_facts.py: Furina's element, Staff of Homa's passive, the
+days Justice books can be farmed) is asked in several phrasings (training/wording.py), with
+players' noise (training/noise.py).
 Questions about names that do not exist, or about fields the data leaves empty, get the admission;
 greetings and chatter get fixed replies that state no game fact.
 
@@ -18,29 +18,20 @@ import hashlib
 import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.atomic import atomic_write
-from assistant.facts import first_sentence
 from assistant.knowledge import (
-    ELEMENTAL_BURST,
-    ELEMENTAL_SKILL,
     ELEMENTS,
-    NORMAL_ATTACK,
-    REGIONS,
-    WEAPON_TYPES,
-    ArtifactSet,
-    Character,
     Knowledge,
-    MaterialSeries,
-    Weapon,
 )
 from assistant.nicknames import NICKNAMES
 from training import wording as W
-from training.names import entity_key, entity_names, made_up_names, name_pattern, normalise
+from training.game_facts import Fact, FactBuilder, Subject
+from training.names import entity_names, made_up_names, name_pattern, normalise
 from training.noise import NoiseRates, choose_name, roughen
 
 SPLITS = W.SPLITS
@@ -90,34 +81,12 @@ COUNTS: dict[str, tuple[float, float, float]] = {
     "artifact.two_piece": (11, 3, 0.3),
     "artifact.four_piece": (11, 3, 0.3),
 }
-# Pairs of characters asked about per character and kind; about this share have the same value.
-PAIRS_PER_CHARACTER = 6
-SAME_VALUE_SHARE = 0.4
-MAX_LIST_NAMES = 6
 # Made-up names per split, each asked once in a question of a random kind.
 MADE_UP_QUESTIONS = {"train": 4000, "validation": 500, "test": 500}
 # Noisy copies per small-talk or off-topic question (duplicates collapse).
 FIXED_COPIES = {"train": 25, "validation": 15, "test": 15}
 # Held-out shares of characters, weapons and artifact sets, by a stable hash of the entity key.
 HELD_OUT = {"test": 0.18, "validation": 0.12}
-
-_CHARACTER_ATTRIBUTES = (
-    "element",
-    "weapon_type",
-    "region",
-    "rarity",
-    "birthday",
-    "title",
-    "constellation",
-    "affiliation",
-    "ascension_stat",
-    "voice_actor",
-    "boss_drop",
-    "local_specialty",
-    "weekly_boss_drop",
-)
-_TALENTS = {"normal_attack": NORMAL_ATTACK, "skill": ELEMENTAL_SKILL, "burst": ELEMENTAL_BURST}
-_OPENING_WORDS = 6  # words of a description an answer must reproduce to count as read
 
 
 @dataclass(frozen=True)
@@ -135,33 +104,6 @@ class Example:
     category: str  # "fact" | "unknown" | "smalltalk" | "offtopic"
     template: str  # phrasing family id
     noise: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Subject:
-    """An entity as a question can name it."""
-
-    key: str
-    name: str
-    aliases: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class _Fact:
-    """Something to ask: one kind about one or two subjects (none for lists), and its answer."""
-
-    kind: str
-    subjects: tuple[_Subject, ...]
-    answer: str
-    expected: tuple[str, ...] = ()
-    forbidden: tuple[str, ...] = ()
-    category: str = "fact"
-    slots: tuple[tuple[str, str], ...] = ()  # other pattern fields ({value}, {n}, {element}, ...)
-    mentions: tuple[str, ...] = ()  # further entity keys the answer names (list members)
-
-    @property
-    def involved(self) -> tuple[str, ...]:
-        return tuple(s.key for s in self.subjects) + self.mentions
 
 
 # ----------------------------------------------------------------------------------------------
@@ -188,278 +130,10 @@ def _stable_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _fact_split(fact: _Fact, held_out: Mapping[str, str]) -> str:
+def _fact_split(fact: Fact, held_out: Mapping[str, str]) -> str:
     """ "test" if the fact involves a test entity, else "validation" for a validation one, else "train"."""
     splits = {held_out.get(key, "train") for key in fact.involved}
     return next((split for split in ("test", "validation") if split in splits), "train")
-
-
-# ----------------------------------------------------------------------------------------------
-# Facts
-
-
-def _opening(text: str) -> str:
-    """The first words of a description's first sentence, which a right answer must repeat."""
-    return " ".join(first_sentence(text).split()[:_OPENING_WORDS]).rstrip(".,;:")
-
-
-def _says(text: str, phrase: str) -> bool:
-    return f" {normalise(phrase)} " in f" {normalise(text)} "
-
-
-def _others(values: Iterable[str], value: str) -> tuple[str, ...]:
-    return tuple(v for v in values if v != value)
-
-
-class _FactBuilder:
-    def __init__(self, knowledge: Knowledge, nicknames: Mapping[str, str]) -> None:
-        self.knowledge = knowledge
-        self.subjects = self._subjects(nicknames)
-
-    def _subjects(self, nicknames: Mapping[str, str]) -> dict[str, _Subject]:
-        k = self.knowledge
-        by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for nickname, name in nicknames.items():
-            by_name[name.casefold()].append((nickname, "nickname"))
-        names = entity_names(k)
-        part_owners = Counter(part.casefold() for name in names.values() for part in set(name.split()))
-        subjects: dict[str, _Subject] = {}
-        for key, name in names.items():
-            aliases = list(by_name.get(name.casefold(), []))
-            subjects[key] = _Subject(key, name, tuple(aliases))
-        for c in k.characters:
-            key = entity_key("character", c.id)
-            aliases = list(subjects[key].aliases)
-            if c.title:
-                aliases.append((c.title.strip('"'), "title"))
-            words = c.name.split()
-            if len(words) > 1 and "(" not in c.name:
-                taken = {a.casefold() for a, _ in aliases}
-                aliases += [
-                    (w, "name_part")
-                    for w in words
-                    if len(w) >= 4 and part_owners[w.casefold()] == 1 and w.casefold() not in taken
-                ]
-            subjects[key] = _Subject(key, c.name, tuple(aliases))
-        for series in (*k.talent_books, *k.weapon_materials):
-            key = entity_key(series.kind, series.id)
-            subjects[key] = _Subject(key, series.name)
-        return subjects
-
-    def all(self, rng: random.Random) -> list[_Fact]:
-        k = self.knowledge
-        facts = [f for c in k.characters for f in self.character(c)]
-        facts += [f for w in k.weapons for f in self.weapon(w)]
-        facts += [f for a in k.artifact_sets for f in self.artifact_set(a)]
-        facts += [self.series(s, "talent_book", "talent books") for s in k.talent_books]
-        facts += [self.series(s, "weapon_material", "materials") for s in k.weapon_materials]
-        facts += self.claims(rng) + self.pairs(rng) + self.lists()
-        # A value the right answer itself contains cannot mark a wrong one ("... Mega Magic Sword" is a Claymore).
-        return [replace(f, forbidden=tuple(x for x in f.forbidden if not _says(f.answer, x))) for f in facts]
-
-    def _series(self, kind: str, name: str | None) -> MaterialSeries | None:
-        if name is None:
-            return None
-        return (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(name)
-
-    def _unknown(self, kind: str, subject: _Subject, slots: tuple[tuple[str, str], ...] = ()) -> _Fact:
-        return _Fact(kind, (subject,), W.UNKNOWN_ANSWER, category="unknown", slots=slots)
-
-    def character(self, c: Character) -> Iterator[_Fact]:
-        me = self.subjects[entity_key("character", c.id)]
-        exclusive = {"element": ELEMENTS, "weapon_type": WEAPON_TYPES, "region": REGIONS}
-        for kind in _CHARACTER_ATTRIBUTES:
-            raw = c.birthday_text if kind == "birthday" else getattr(c, kind)
-            if raw is None:
-                yield self._unknown(kind, me)
-                continue
-            value = str(raw)
-            forbidden = _others(exclusive[kind], value) if kind in exclusive else ()
-            if kind == "rarity":
-                forbidden = tuple(f"{r}-star" for r in (4, 5) if str(r) != value)
-            expected = f"{value}-star" if kind == "rarity" else value  # as the facts write it
-            yield _Fact(kind, (me,), W.attribute_answer(kind, c.name, value), (expected,), forbidden)
-        book = self._series("talent_book", c.talent_book)
-        if c.talent_book is None or book is None:
-            yield self._unknown("talent_book", me)
-        else:
-            answer = W.talent_book_answer(c.name, book.name, book.days, book.domain)
-            yield _Fact("talent_book", (me,), answer, (book.name, *book.days))
-        talents = {kind: c.talent(talent_kind) for kind, talent_kind in _TALENTS.items()}
-        for kind, talent in talents.items():
-            if talent is None:
-                yield self._unknown(kind, me)
-                continue
-            answer = W.talent_answer(c.name, _TALENTS[kind], talent.name, talent.description)
-            others = tuple(t.name for t in talents.values() if t is not None and t.name != talent.name)
-            yield _Fact(kind, (me,), answer, (talent.name, _opening(talent.description)), others)
-        passives = [p.name for p in c.passives]
-        if passives:
-            yield _Fact("passives", (me,), W.passives_answer(c.name, passives), tuple(passives))
-        for p in c.passives:
-            answer = W.passive_effect_answer(c.name, p.name, p.description)
-            yield _Fact(
-                "passive_effect", (me,), answer, (p.name, _opening(p.description)), slots=(("passive", p.name),)
-            )
-        for con in c.constellations:
-            answer = W.constellation_answer(c.name, con.level, con.name, con.effect)
-            others = tuple(o.name for o in c.constellations if o.name != con.name)
-            yield _Fact(
-                "constellation_level",
-                (me,),
-                answer,
-                (f"C{con.level}", con.name, _opening(con.effect)),
-                others,
-                slots=(("n", str(con.level)),),
-            )
-        if not c.constellations:
-            yield self._unknown("constellation_level", me, (("n", "1"),))
-        skill, burst = talents["skill"], talents["burst"]
-        if skill and burst and passives:
-            answer = W.abilities_answer(c.name, skill.name, burst.name, passives)
-            yield _Fact("abilities", (me,), answer, (skill.name, burst.name, *passives))
-        yield self._unknown("beyond_data", me)
-        summary = W.who_is_answer(c.name, c.title, c.rarity, c.element, c.weapon_type, c.region)
-        summarised = tuple(v for v in (c.name, c.element, c.weapon_type, c.region) if v)
-        yield _Fact("who_is", (me,), summary, summarised, _others(ELEMENTS, c.element or ""))
-
-    def weapon(self, w: Weapon) -> Iterator[_Fact]:
-        me = self.subjects[entity_key("weapon", w.id)]
-        if w.type:
-            yield _Fact(
-                "weapon.type",
-                (me,),
-                W.attribute_answer("weapon.type", w.name, w.type),
-                (w.type,),
-                _others(WEAPON_TYPES, w.type),
-            )
-        if w.rarity:
-            value = str(w.rarity)
-            yield _Fact("weapon.rarity", (me,), W.attribute_answer("weapon.rarity", w.name, value), (f"{value}-star",))
-        if w.substat:
-            yield _Fact("weapon.substat", (me,), W.attribute_answer("weapon.substat", w.name, w.substat), (w.substat,))
-        else:
-            yield self._unknown("weapon.substat", me)
-        if w.passive_name and w.passive_description:
-            answer = W.weapon_passive_answer(w.name, w.passive_name, w.passive_description)
-            yield _Fact("weapon.passive", (me,), answer, (w.passive_name, _opening(w.passive_description)))
-        else:
-            yield self._unknown("weapon.passive", me)
-        series = self._series("weapon_material", w.ascension_material)
-        if series:
-            answer = W.weapon_material_answer(w.name, series.name, series.days, series.domain)
-            yield _Fact("weapon.material", (me,), answer, (series.name, *series.days))
-        else:
-            yield self._unknown("weapon.material", me)
-
-    def artifact_set(self, a: ArtifactSet) -> Iterator[_Fact]:
-        me = self.subjects[entity_key("artifact_set", a.id)]
-        for kind, pieces, bonus in (("artifact.two_piece", 2, a.two_piece), ("artifact.four_piece", 4, a.four_piece)):
-            if bonus:
-                yield _Fact(
-                    kind, (me,), W.set_bonus_answer(a.name, pieces, bonus), (f"{pieces}-piece", _opening(bonus))
-                )
-            else:
-                yield self._unknown(kind, me)
-
-    def series(self, s: MaterialSeries, kind: str, noun: str) -> _Fact:
-        me = self.subjects[entity_key(kind, s.id)]
-        answer = W.series_days_answer(s.name, noun, s.days, s.domain)
-        return _Fact(f"{kind}.days", (me,), answer, (*s.days, *((s.domain,) if s.domain else ())))
-
-    def claims(self, rng: random.Random) -> list[_Fact]:
-        facts = []
-        for c in self.knowledge.characters:
-            me = self.subjects[entity_key("character", c.id)]
-            for kind, actual, values in (
-                ("claim_element", c.element, ELEMENTS),
-                ("claim_weapon", c.weapon_type, WEAPON_TYPES),
-                ("claim_region", c.region, REGIONS),
-            ):
-                if actual is None:
-                    continue
-                for claimed in (actual, rng.choice(_others(values, actual))):
-                    true = claimed == actual
-                    answer = W.claim_answer(kind, c.name, true, actual)
-                    yes, no = ("Yes", "No") if true else ("No", "Yes")
-                    forbidden = (no, *(() if true else (claimed,)))
-                    facts.append(_Fact(kind, (me,), answer, (yes, actual), forbidden, slots=(("value", claimed),)))
-        return facts
-
-    def pairs(self, rng: random.Random) -> list[_Fact]:
-        facts = []
-        characters = list(self.knowledge.characters)
-        for kind, attribute, values in (
-            ("same_element", "element", ELEMENTS),
-            ("same_region", "region", REGIONS),
-            ("same_weapon", "weapon_type", WEAPON_TYPES),
-        ):
-            known = [c for c in characters if getattr(c, attribute) is not None]
-            chosen: set[tuple[str, str]] = set()
-            for a in known:
-                same = [b for b in known if b.id != a.id and getattr(b, attribute) == getattr(a, attribute)]
-                different = [b for b in known if getattr(b, attribute) != getattr(a, attribute)]
-                for _ in range(PAIRS_PER_CHARACTER):
-                    pool = same if same and rng.random() < SAME_VALUE_SHARE else different
-                    b = rng.choice(pool)
-                    if (a.id, b.id) in chosen:
-                        continue
-                    chosen.add((a.id, b.id))
-                    va, vb = getattr(a, attribute), getattr(b, attribute)
-                    answer = W.comparison_answer(kind, a.name, b.name, va, vb)
-                    expected: tuple[str, ...] = ("Yes", va) if va == vb else ("No", a.name, va, b.name, vb)
-                    forbidden: tuple[str, ...] = ("No",) if va == vb else ("Yes",)
-                    forbidden += tuple(v for v in values if v not in (va, vb))
-                    subjects = (
-                        self.subjects[entity_key("character", a.id)],
-                        self.subjects[entity_key("character", b.id)],
-                    )
-                    facts.append(_Fact(kind, subjects, answer, expected, forbidden))
-        return facts
-
-    def lists(self) -> list[_Fact]:
-        """Element x weapon type and element x region groups of at most MAX_LIST_NAMES characters."""
-        k = self.knowledge
-        groups: list[tuple[str, tuple[Character, ...], str, tuple[tuple[str, str], ...]]] = []
-        for element in ELEMENTS:
-            for weapon in WEAPON_TYPES:
-                members = k.characters_where(element=element, weapon_type=weapon)
-                answer = W.list_answer(f"{element} {weapon}", [c.name for c in members])
-                groups.append(("list_element_weapon", members, answer, (("element", element), ("weapon", weapon))))
-            for region in k.regions:
-                members = k.characters_where(element=element, region=region)
-                answer = W.list_answer(element, [c.name for c in members], region=region)
-                groups.append(("list_element_region", members, answer, (("element", element), ("region", region))))
-        facts = []
-        for kind, members, answer, slots in groups:
-            if 0 < len(members) <= MAX_LIST_NAMES:
-                keys = tuple(entity_key("character", c.id) for c in members)
-                facts.append(_Fact(kind, (), answer, tuple(c.name for c in members), slots=slots, mentions=keys))
-        return facts
-
-
-def fixed_answers(knowledge: Knowledge, nicknames: Mapping[str, str] = NICKNAMES) -> dict[str, dict[str, str]]:
-    """Entity key -> what is asked -> the one fixed answer sentence the data teaches for it.
-
-    Constellation levels are asked as "constellation_level:N" and passive effects as
-    "passive_effect:<passive name>". The no-model reference answers with these.
-    """
-    builder = _FactBuilder(knowledge, nicknames)
-    facts = [f for c in knowledge.characters for f in builder.character(c)]
-    facts += [f for w in knowledge.weapons for f in builder.weapon(w)]
-    facts += [f for a in knowledge.artifact_sets for f in builder.artifact_set(a)]
-    facts += [builder.series(s, "talent_book", "talent books") for s in knowledge.talent_books]
-    facts += [builder.series(s, "weapon_material", "materials") for s in knowledge.weapon_materials]
-    answers: dict[str, dict[str, str]] = defaultdict(dict)
-    for fact in facts:
-        slots = dict(fact.slots)
-        kind = fact.kind
-        if "n" in slots:
-            kind = f"{kind}:{slots['n']}"
-        elif "passive" in slots:
-            kind = f"{kind}:{slots['passive']}"
-        answers[fact.subjects[0].key][kind] = fact.answer
-    return dict(answers)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -469,7 +143,7 @@ def fixed_answers(knowledge: Knowledge, nicknames: Mapping[str, str] = NICKNAMES
 @dataclass
 class _Phraser:
     families: dict[str, tuple[W.Family, ...]]
-    subjects: dict[str, _Subject]
+    subjects: dict[str, Subject]
     held_out: Mapping[str, str]
     rates: NoiseRates = field(default_factory=NoiseRates)
 
@@ -484,7 +158,7 @@ class _Phraser:
             if key.startswith(("weapon:", "artifact_set:")) and self.held_out.get(key, split) == split
         )
 
-    def ask(self, fact: _Fact, family: W.Family, split: str, rng: random.Random, distractors: Sequence[str]) -> Example:
+    def ask(self, fact: Fact, family: W.Family, split: str, rng: random.Random, distractors: Sequence[str]) -> Example:
         pattern = rng.choice(family.patterns)
         fields: dict[str, str] = dict(fact.slots)
         noise: list[str] = []
@@ -522,7 +196,7 @@ def _draw(expected: float, rng: random.Random) -> int:
     return whole + (rng.random() < expected - whole)
 
 
-def _phrase_facts(facts: Sequence[_Fact], phraser: _Phraser, seed: int) -> list[Example]:
+def _phrase_facts(facts: Sequence[Fact], phraser: _Phraser, seed: int) -> list[Example]:
     """Questions about `facts`, one random stream per set of families drawn from: a new training
     family changes validation and test only where they may ask in it (about held-out entities),
     so their questions about training's entities stay comparable from one build to the next."""
@@ -580,7 +254,7 @@ def _made_up_examples(knowledge: Knowledge, phraser: _Phraser, seed: int) -> lis
             pretends = rng.choices(list(_MADE_UP_KINDS), weights=(0.6, 0.25, 0.15))[0]
             kind = rng.choice(_MADE_UP_KINDS[pretends])
             slots = (("value", rng.choice(ELEMENTS)),) if kind == "claim_element" else ()
-            fact = _Fact(kind, (_Subject(f"made_up:{name}", name),), W.UNKNOWN_ANSWER, category="unknown", slots=slots)
+            fact = Fact(kind, (Subject(f"made_up:{name}", name),), W.UNKNOWN_ANSWER, category="unknown", slots=slots)
             made = phraser.ask(fact, rng.choice(phraser.allowed(kind, families)), split, rng, ())
             examples.append(replace(made, kind="made_up", entities=()))
     return examples
@@ -608,7 +282,7 @@ def _fixed_examples(phraser: _Phraser, seed: int) -> list[Example]:
 # Building, cleaning, reading and writing
 
 
-def _clean(examples: Sequence[Example], held_out: Mapping[str, str], subjects: Mapping[str, _Subject]) -> list[Example]:
+def _clean(examples: Sequence[Example], held_out: Mapping[str, str], subjects: Mapping[str, Subject]) -> list[Example]:
     """Drops questions that need two answers, keeps each question in one split (test, then
     validation, then train), and drops training examples whose text names a held-out entity."""
     answers: dict[str, set[str]] = defaultdict(set)
@@ -632,7 +306,7 @@ def _clean(examples: Sequence[Example], held_out: Mapping[str, str], subjects: M
     return kept
 
 
-def _held_out_names(held_out: Mapping[str, str], subjects: Mapping[str, _Subject]) -> list[str]:
+def _held_out_names(held_out: Mapping[str, str], subjects: Mapping[str, Subject]) -> list[str]:
     """Every way a held-out entity can be named: its name, title, nicknames and name parts."""
     return sorted({text for key in held_out for text in (subjects[key].name, *(a for a, _ in subjects[key].aliases))})
 
@@ -640,7 +314,7 @@ def _held_out_names(held_out: Mapping[str, str], subjects: Mapping[str, _Subject
 def build_examples(knowledge: Knowledge, seed: int = 0, nicknames: Mapping[str, str] = NICKNAMES) -> list[Example]:
     """All examples of all splits, deterministic for `knowledge` and `seed`."""
     rng = random.Random(seed)
-    builder = _FactBuilder(knowledge, nicknames)
+    builder = FactBuilder(knowledge, nicknames)
     held_out = held_out_entities(knowledge)
     phraser = _Phraser(W.families(), builder.subjects, held_out)
     examples = _phrase_facts(builder.all(rng), phraser, seed)
