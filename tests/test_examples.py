@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.knowledge import ELEMENTS, Knowledge, load_knowledge
+from training import answers as A
 from training import noise as N
 from training import wording as W
 from training.examples import (
@@ -138,14 +139,14 @@ def test_every_value_in_an_answer_is_an_exact_knowledge_string(knowledge: Knowle
 
 
 def test_answers_use_one_sentence_per_kind() -> None:
-    assert W.attribute_answer("element", "Furina", "Hydro") == "Furina is a Hydro character."
-    assert W.attribute_answer("element", "Venti", "Anemo") == "Venti is an Anemo character."
-    assert W.attribute_answer("weapon_type", "Furina", "Sword") == "Furina uses a Sword."
-    assert W.claim_answer("claim_element", "Furina", False, "Hydro") == "No, Furina is Hydro."
-    assert W.comparison_answer("same_element", "Xiangling", "Ganyu", "Pyro", "Cryo") == (
+    assert A.attribute_answer("element", "Furina", "Hydro") == "Furina is a Hydro character."
+    assert A.attribute_answer("element", "Venti", "Anemo") == "Venti is an Anemo character."
+    assert A.attribute_answer("weapon_type", "Furina", "Sword") == "Furina uses a Sword."
+    assert A.claim_answer("claim_element", "Furina", False, "Hydro") == "No, Furina is Hydro."
+    assert A.comparison_answer("same_element", "Xiangling", "Ganyu", "Pyro", "Cryo") == (
         "No: Xiangling is Pyro and Ganyu is Cryo."
     )
-    assert W.list_answer("Pyro Claymore", ["Dehya", "Diluc", "Xinyan"]) == (
+    assert A.list_answer("Pyro Claymore", ["Dehya", "Diluc", "Xinyan"]) == (
         "The Pyro Claymore characters are Dehya, Diluc and Xinyan."
     )
 
@@ -165,9 +166,9 @@ def test_lists_name_at_most_six_characters(examples: list[Example]) -> None:
 
 def test_unknowns_smalltalk_and_offtopic_get_their_fixed_replies(examples: list[Example]) -> None:
     replies = {
-        "unknown": {W.UNKNOWN_ANSWER},
-        "offtopic": {W.OFFTOPIC_ANSWER},
-        "smalltalk": set(W.SMALLTALK_ANSWERS.values()),
+        "unknown": {A.UNKNOWN_ANSWER},
+        "offtopic": {A.OFFTOPIC_ANSWER},
+        "smalltalk": set(A.SMALLTALK_ANSWERS.values()),
     }
     for category, allowed in replies.items():
         chosen = [e for e in examples if e.category == category]

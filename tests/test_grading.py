@@ -8,7 +8,7 @@ import re
 import pytest
 
 from assistant.knowledge import ELEMENTS, Knowledge, load_knowledge
-from training import wording as W
+from training import answers as A
 from training.examples import Example, build_examples
 from training.grading import asserts_game_fact, grade, is_admission, says
 
@@ -39,14 +39,14 @@ def test_says_matches_whole_words_in_any_case() -> None:
 
 
 def test_only_the_unknown_sentence_is_an_admission() -> None:
-    assert is_admission(W.UNKNOWN_ANSWER)
+    assert is_admission(A.UNKNOWN_ANSWER)
     assert is_admission("sorry, i don't have information about that")
     assert not is_admission("Furina is a Hydro character.")
-    assert not is_admission(W.OFFTOPIC_ANSWER)
+    assert not is_admission(A.OFFTOPIC_ANSWER)
 
 
 def test_fixed_replies_assert_no_game_fact(knowledge: Knowledge) -> None:
-    for reply in (*W.SMALLTALK_ANSWERS.values(), W.OFFTOPIC_ANSWER, W.UNKNOWN_ANSWER):
+    for reply in (*A.SMALLTALK_ANSWERS.values(), A.OFFTOPIC_ANSWER, A.UNKNOWN_ANSWER):
         assert not asserts_game_fact(reply, knowledge), reply
 
 
@@ -95,6 +95,6 @@ def test_unknowns_must_be_admitted_and_chatter_gets_no_fact(knowledge: Knowledge
     assert not grade(unknown, "Furina is a Hydro character.", knowledge)
     for category in ("smalltalk", "offtopic"):
         chat = next(e for e in examples if e.category == category)
-        assert grade(chat, W.OFFTOPIC_ANSWER, knowledge)
+        assert grade(chat, A.OFFTOPIC_ANSWER, knowledge)
         assert not grade(chat, "Staff of Homa's passive is Reckless Cinnabar.", knowledge)
         assert not grade(chat, "Try a Pyro team.", knowledge)

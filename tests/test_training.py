@@ -298,7 +298,7 @@ def test_cuda_amp_training_step_and_gpu_resident_inference(tiny_checkpoint, tmp_
 
 def test_the_admission_is_the_training_datas_word_for_word():
     from assistant.inference import UNKNOWN_ANSWER as SERVED
-    from training.wording import UNKNOWN_ANSWER as TRAINED
+    from training.answers import UNKNOWN_ANSWER as TRAINED
 
     assert SERVED == TRAINED
 

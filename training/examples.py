@@ -29,6 +29,7 @@ from assistant.knowledge import (
     Knowledge,
 )
 from assistant.nicknames import NICKNAMES
+from training import answers as A
 from training import wording as W
 from training.game_facts import Fact, FactBuilder, Subject
 from training.names import entity_names, made_up_names, name_pattern, normalise
@@ -254,7 +255,7 @@ def _made_up_examples(knowledge: Knowledge, phraser: _Phraser, seed: int) -> lis
             pretends = rng.choices(list(_MADE_UP_KINDS), weights=(0.6, 0.25, 0.15))[0]
             kind = rng.choice(_MADE_UP_KINDS[pretends])
             slots = (("value", rng.choice(ELEMENTS)),) if kind == "claim_element" else ()
-            fact = Fact(kind, (Subject(f"made_up:{name}", name),), W.UNKNOWN_ANSWER, category="unknown", slots=slots)
+            fact = Fact(kind, (Subject(f"made_up:{name}", name),), A.UNKNOWN_ANSWER, category="unknown", slots=slots)
             made = phraser.ask(fact, rng.choice(phraser.allowed(kind, families)), split, rng, ())
             examples.append(replace(made, kind="made_up", entities=()))
     return examples
@@ -263,7 +264,7 @@ def _made_up_examples(knowledge: Knowledge, phraser: _Phraser, seed: int) -> lis
 def _fixed_examples(phraser: _Phraser, seed: int) -> list[Example]:
     examples = []
     rates = NoiseRates(word_typo=0.1, distractor=0.0)
-    for kind, answer in (*W.SMALLTALK_ANSWERS.items(), ("offtopic", W.OFFTOPIC_ANSWER)):
+    for kind, answer in (*A.SMALLTALK_ANSWERS.items(), ("offtopic", A.OFFTOPIC_ANSWER)):
         category = "offtopic" if kind == "offtopic" else "smalltalk"
         for family in phraser.families[kind]:
             rng = random.Random(f"fixed {seed} {family.id}")

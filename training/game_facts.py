@@ -2,7 +2,7 @@
 
 Furina's element, Staff of Homa's passive, the days Justice books can be farmed, whether Xiangling
 and Xinyan share an element, which Cryo characters use a bow: each becomes a `Fact` with the
-entities it is about, the answer sentence (training/wording.py), what a right answer must contain
+entities it is about, the answer sentence (training/answers.py), what a right answer must contain
 and what a fluent wrong one would say. training/examples.py phrases them as questions and splits
 them; the no-model reference (benchmarks/reference.py) answers with the same sentences.
 """
@@ -29,7 +29,7 @@ from assistant.knowledge import (
     Weapon,
 )
 from assistant.nicknames import NICKNAMES
-from training import wording as W
+from training import answers as A
 from training.names import entity_key, entity_names, normalise
 
 # Pairs of characters asked about per character and kind; about this share have the same value.
@@ -155,7 +155,7 @@ class FactBuilder:
         return (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(name)
 
     def _unknown(self, kind: str, subject: Subject, slots: tuple[tuple[str, str], ...] = ()) -> Fact:
-        return Fact(kind, (subject,), W.UNKNOWN_ANSWER, category="unknown", slots=slots)
+        return Fact(kind, (subject,), A.UNKNOWN_ANSWER, category="unknown", slots=slots)
 
     def character(self, c: Character) -> Iterator[Fact]:
         me = self.subjects[entity_key("character", c.id)]
@@ -170,29 +170,29 @@ class FactBuilder:
             if kind == "rarity":
                 forbidden = tuple(f"{r}-star" for r in (4, 5) if str(r) != value)
             expected = f"{value}-star" if kind == "rarity" else value  # as the facts write it
-            yield Fact(kind, (me,), W.attribute_answer(kind, c.name, value), (expected,), forbidden)
+            yield Fact(kind, (me,), A.attribute_answer(kind, c.name, value), (expected,), forbidden)
         book = self._series("talent_book", c.talent_book)
         if c.talent_book is None or book is None:
             yield self._unknown("talent_book", me)
         else:
-            answer = W.talent_book_answer(c.name, book.name, book.days, book.domain)
+            answer = A.talent_book_answer(c.name, book.name, book.days, book.domain)
             yield Fact("talent_book", (me,), answer, (book.name, *book.days))
         talents = {kind: c.talent(talent_kind) for kind, talent_kind in _TALENTS.items()}
         for kind, talent in talents.items():
             if talent is None:
                 yield self._unknown(kind, me)
                 continue
-            answer = W.talent_answer(c.name, _TALENTS[kind], talent.name, talent.description)
+            answer = A.talent_answer(c.name, _TALENTS[kind], talent.name, talent.description)
             others = tuple(t.name for t in talents.values() if t is not None and t.name != talent.name)
             yield Fact(kind, (me,), answer, (talent.name, _opening(talent.description)), others)
         passives = [p.name for p in c.passives]
         if passives:
-            yield Fact("passives", (me,), W.passives_answer(c.name, passives), tuple(passives))
+            yield Fact("passives", (me,), A.passives_answer(c.name, passives), tuple(passives))
         for p in c.passives:
-            answer = W.passive_effect_answer(c.name, p.name, p.description)
+            answer = A.passive_effect_answer(c.name, p.name, p.description)
             yield Fact("passive_effect", (me,), answer, (p.name, _opening(p.description)), slots=(("passive", p.name),))
         for con in c.constellations:
-            answer = W.constellation_answer(c.name, con.level, con.name, con.effect)
+            answer = A.constellation_answer(c.name, con.level, con.name, con.effect)
             others = tuple(o.name for o in c.constellations if o.name != con.name)
             yield Fact(
                 "constellation_level",
@@ -206,10 +206,10 @@ class FactBuilder:
             yield self._unknown("constellation_level", me, (("n", "1"),))
         skill, burst = talents["skill"], talents["burst"]
         if skill and burst and passives:
-            answer = W.abilities_answer(c.name, skill.name, burst.name, passives)
+            answer = A.abilities_answer(c.name, skill.name, burst.name, passives)
             yield Fact("abilities", (me,), answer, (skill.name, burst.name, *passives))
         yield self._unknown("beyond_data", me)
-        summary = W.who_is_answer(c.name, c.title, c.rarity, c.element, c.weapon_type, c.region)
+        summary = A.who_is_answer(c.name, c.title, c.rarity, c.element, c.weapon_type, c.region)
         summarised = tuple(v for v in (c.name, c.element, c.weapon_type, c.region) if v)
         yield Fact("who_is", (me,), summary, summarised, _others(ELEMENTS, c.element or ""))
 
@@ -219,25 +219,25 @@ class FactBuilder:
             yield Fact(
                 "weapon.type",
                 (me,),
-                W.attribute_answer("weapon.type", w.name, w.type),
+                A.attribute_answer("weapon.type", w.name, w.type),
                 (w.type,),
                 _others(WEAPON_TYPES, w.type),
             )
         if w.rarity:
             value = str(w.rarity)
-            yield Fact("weapon.rarity", (me,), W.attribute_answer("weapon.rarity", w.name, value), (f"{value}-star",))
+            yield Fact("weapon.rarity", (me,), A.attribute_answer("weapon.rarity", w.name, value), (f"{value}-star",))
         if w.substat:
-            yield Fact("weapon.substat", (me,), W.attribute_answer("weapon.substat", w.name, w.substat), (w.substat,))
+            yield Fact("weapon.substat", (me,), A.attribute_answer("weapon.substat", w.name, w.substat), (w.substat,))
         else:
             yield self._unknown("weapon.substat", me)
         if w.passive_name and w.passive_description:
-            answer = W.weapon_passive_answer(w.name, w.passive_name, w.passive_description)
+            answer = A.weapon_passive_answer(w.name, w.passive_name, w.passive_description)
             yield Fact("weapon.passive", (me,), answer, (w.passive_name, _opening(w.passive_description)))
         else:
             yield self._unknown("weapon.passive", me)
         series = self._series("weapon_material", w.ascension_material)
         if series:
-            answer = W.weapon_material_answer(w.name, series.name, series.days, series.domain)
+            answer = A.weapon_material_answer(w.name, series.name, series.days, series.domain)
             yield Fact("weapon.material", (me,), answer, (series.name, *series.days))
         else:
             yield self._unknown("weapon.material", me)
@@ -246,13 +246,13 @@ class FactBuilder:
         me = self.subjects[entity_key("artifact_set", a.id)]
         for kind, pieces, bonus in (("artifact.two_piece", 2, a.two_piece), ("artifact.four_piece", 4, a.four_piece)):
             if bonus:
-                yield Fact(kind, (me,), W.set_bonus_answer(a.name, pieces, bonus), (f"{pieces}-piece", _opening(bonus)))
+                yield Fact(kind, (me,), A.set_bonus_answer(a.name, pieces, bonus), (f"{pieces}-piece", _opening(bonus)))
             else:
                 yield self._unknown(kind, me)
 
     def series(self, s: MaterialSeries, kind: str, noun: str) -> Fact:
         me = self.subjects[entity_key(kind, s.id)]
-        answer = W.series_days_answer(s.name, noun, s.days, s.domain)
+        answer = A.series_days_answer(s.name, noun, s.days, s.domain)
         return Fact(f"{kind}.days", (me,), answer, (*s.days, *((s.domain,) if s.domain else ())))
 
     def claims(self, rng: random.Random) -> list[Fact]:
@@ -268,7 +268,7 @@ class FactBuilder:
                     continue
                 for claimed in (actual, rng.choice(_others(values, actual))):
                     true = claimed == actual
-                    answer = W.claim_answer(kind, c.name, true, actual)
+                    answer = A.claim_answer(kind, c.name, true, actual)
                     yes, no = ("Yes", "No") if true else ("No", "Yes")
                     forbidden = (no, *(() if true else (claimed,)))
                     facts.append(Fact(kind, (me,), answer, (yes, actual), forbidden, slots=(("value", claimed),)))
@@ -294,7 +294,7 @@ class FactBuilder:
                         continue
                     chosen.add((a.id, b.id))
                     va, vb = getattr(a, attribute), getattr(b, attribute)
-                    answer = W.comparison_answer(kind, a.name, b.name, va, vb)
+                    answer = A.comparison_answer(kind, a.name, b.name, va, vb)
                     expected: tuple[str, ...] = ("Yes", va) if va == vb else ("No", a.name, va, b.name, vb)
                     forbidden: tuple[str, ...] = ("No",) if va == vb else ("Yes",)
                     forbidden += tuple(v for v in values if v not in (va, vb))
@@ -312,11 +312,11 @@ class FactBuilder:
         for element in ELEMENTS:
             for weapon in WEAPON_TYPES:
                 members = k.characters_where(element=element, weapon_type=weapon)
-                answer = W.list_answer(f"{element} {weapon}", [c.name for c in members])
+                answer = A.list_answer(f"{element} {weapon}", [c.name for c in members])
                 groups.append(("list_element_weapon", members, answer, (("element", element), ("weapon", weapon))))
             for region in k.regions:
                 members = k.characters_where(element=element, region=region)
-                answer = W.list_answer(element, [c.name for c in members], region=region)
+                answer = A.list_answer(element, [c.name for c in members], region=region)
                 groups.append(("list_element_region", members, answer, (("element", element), ("region", region))))
         facts = []
         for kind, members, answer, slots in groups:

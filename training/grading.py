@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge import ELEMENTS, REGIONS, WEAPON_TYPES, Knowledge
+from training.answers import UNKNOWN_ANSWER
 from training.examples import Example
 from training.names import entity_names
-from training.wording import UNKNOWN_ANSWER
 
 _WORD = re.compile(r"\w+")
 # Game terms per knowledge object, by id: built once, kept with the object so the id stays its own.
