@@ -8,7 +8,7 @@ so it never invents a fact; where they find one but not what is asked, it introd
 from __future__ import annotations
 
 from assistant.facts import question_words
-from assistant.inference import Reader
+from assistant.inference import UNKNOWN_ANSWER, Reader
 from assistant.knowledge import ELEMENTS, REGIONS, WEAPON_TYPES, Character, Knowledge
 from training import answers as A
 from training.game_facts import fixed_answers
@@ -91,16 +91,16 @@ class Reference:
         if key.startswith("artifact_set:"):
             kind = "artifact.four_piece" if words & {"4", "4pc", "four"} else "artifact.two_piece"
         if kind is None:  # the entity's first fact: a weapon's type, a series' days
-            return next(iter(facts.values()), A.UNKNOWN_ANSWER)
-        return facts.get(kind, A.UNKNOWN_ANSWER)
+            return next(iter(facts.values()), UNKNOWN_ANSWER)
+        return facts.get(kind, UNKNOWN_ANSWER)
 
     def _character(self, character: Character, facts: dict[str, str], words: set[str]) -> str:
         for level in "123456":
             if f"c{level}" in words:
-                return facts.get(f"constellation_level:{level}", A.UNKNOWN_ANSWER)
+                return facts.get(f"constellation_level:{level}", UNKNOWN_ANSWER)
         for passive in character.passives:
             if all(word in words for word in passive.name.lower().split() if len(word) > 3):
-                return facts.get(f"passive_effect:{passive.name}", A.UNKNOWN_ANSWER)
+                return facts.get(f"passive_effect:{passive.name}", UNKNOWN_ANSWER)
         for kind, values, actual in (
             ("claim_element", ELEMENTS, character.element),
             ("claim_weapon", WEAPON_TYPES, character.weapon_type),
@@ -110,16 +110,16 @@ class Reference:
             if claimed is not None and actual is not None:
                 return A.claim_answer(kind, character.name, claimed == actual, actual)
         kind = next((kind for rule, kind in _CHARACTER_RULES if rule & words), "who_is")
-        return facts.get(kind, A.UNKNOWN_ANSWER)
+        return facts.get(kind, UNKNOWN_ANSWER)
 
     def _comparison(self, first: Character, second: Character, words: set[str]) -> str:
         for word, kind, attribute in _COMPARED:
             if word in words or (word == "weapon" and "weapons" in words):
                 a, b = getattr(first, attribute), getattr(second, attribute)
                 if a is None or b is None:
-                    return A.UNKNOWN_ANSWER
+                    return UNKNOWN_ANSWER
                 return A.comparison_answer(kind, first.name, second.name, a, b)
-        return A.UNKNOWN_ANSWER
+        return UNKNOWN_ANSWER
 
     def _without_entity(self, question: str, words: set[str]) -> str:
         element = next((e for e in ELEMENTS if e.lower() in words), None)
@@ -134,4 +134,4 @@ class Reference:
         smalltalk = next((_SMALLTALK[word] for word in words if word in _SMALLTALK), None)
         if smalltalk and len(words) <= 6:
             return A.SMALLTALK_ANSWERS[smalltalk]
-        return A.UNKNOWN_ANSWER
+        return UNKNOWN_ANSWER

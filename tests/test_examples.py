@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.inference import UNKNOWN_ANSWER
 from assistant.knowledge import ELEMENTS, Knowledge, load_knowledge
 from training import answers as A
 from training import noise as N
@@ -166,7 +167,7 @@ def test_lists_name_at_most_six_characters(examples: list[Example]) -> None:
 
 def test_unknowns_smalltalk_and_offtopic_get_their_fixed_replies(examples: list[Example]) -> None:
     replies = {
-        "unknown": {A.UNKNOWN_ANSWER},
+        "unknown": {UNKNOWN_ANSWER},
         "offtopic": {A.OFFTOPIC_ANSWER},
         "smalltalk": set(A.SMALLTALK_ANSWERS.values()),
     }

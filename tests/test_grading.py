@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from assistant.inference import UNKNOWN_ANSWER
 from assistant.knowledge import ELEMENTS, Knowledge, load_knowledge
 from training import answers as A
 from training.examples import Example, build_examples
@@ -39,14 +40,14 @@ def test_says_matches_whole_words_in_any_case() -> None:
 
 
 def test_only_the_unknown_sentence_is_an_admission() -> None:
-    assert is_admission(A.UNKNOWN_ANSWER)
+    assert is_admission(UNKNOWN_ANSWER)
     assert is_admission("sorry, i don't have information about that")
     assert not is_admission("Furina is a Hydro character.")
     assert not is_admission(A.OFFTOPIC_ANSWER)
 
 
 def test_fixed_replies_assert_no_game_fact(knowledge: Knowledge) -> None:
-    for reply in (*A.SMALLTALK_ANSWERS.values(), A.OFFTOPIC_ANSWER, A.UNKNOWN_ANSWER):
+    for reply in (*A.SMALLTALK_ANSWERS.values(), A.OFFTOPIC_ANSWER, UNKNOWN_ANSWER):
         assert not asserts_game_fact(reply, knowledge), reply
 
 

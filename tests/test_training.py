@@ -296,13 +296,6 @@ def test_cuda_amp_training_step_and_gpu_resident_inference(tiny_checkpoint, tmp_
     assert len(assistant.answer_batch(["hu tao element"] * 32)) == 32
 
 
-def test_the_admission_is_the_training_datas_word_for_word():
-    from assistant.inference import UNKNOWN_ANSWER as SERVED
-    from training.answers import UNKNOWN_ANSWER as TRAINED
-
-    assert SERVED == TRAINED
-
-
 def test_an_answer_with_a_value_the_facts_lack_becomes_the_admission(tiny_checkpoint):
     assistant = Assistant.load(tiny_checkpoint, device="cpu")
     assert {"is", "a", "character"} <= assistant.taught.frame_words

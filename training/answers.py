@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from assistant.facts import first_sentence, join_names
 
-UNKNOWN_ANSWER = "Sorry, I don't have information about that."
 OFFTOPIC_ANSWER = "I can only help with Genshin Impact questions."
 SMALLTALK_ANSWERS = {
     "greeting": "Hi! I'm Katheryne. Ask me about Genshin Impact characters, weapons and artifacts.",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.atomic import atomic_write
+from assistant.inference import UNKNOWN_ANSWER
 from assistant.knowledge import (
     ELEMENTS,
     Knowledge,
@@ -255,7 +256,7 @@ def _made_up_examples(knowledge: Knowledge, phraser: _Phraser, seed: int) -> lis
             pretends = rng.choices(list(_MADE_UP_KINDS), weights=(0.6, 0.25, 0.15))[0]
             kind = rng.choice(_MADE_UP_KINDS[pretends])
             slots = (("value", rng.choice(ELEMENTS)),) if kind == "claim_element" else ()
-            fact = Fact(kind, (Subject(f"made_up:{name}", name),), A.UNKNOWN_ANSWER, category="unknown", slots=slots)
+            fact = Fact(kind, (Subject(f"made_up:{name}", name),), UNKNOWN_ANSWER, category="unknown", slots=slots)
             made = phraser.ask(fact, rng.choice(phraser.allowed(kind, families)), split, rng, ())
             examples.append(replace(made, kind="made_up", entities=()))
     return examples

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from assistant.facts import first_sentence
+from assistant.inference import UNKNOWN_ANSWER
 from assistant.knowledge import (
     ELEMENTAL_BURST,
     ELEMENTAL_SKILL,
@@ -155,7 +156,7 @@ class FactBuilder:
         return (self.knowledge.talent_book if kind == "talent_book" else self.knowledge.weapon_material)(name)
 
     def _unknown(self, kind: str, subject: Subject, slots: tuple[tuple[str, str], ...] = ()) -> Fact:
-        return Fact(kind, (subject,), A.UNKNOWN_ANSWER, category="unknown", slots=slots)
+        return Fact(kind, (subject,), UNKNOWN_ANSWER, category="unknown", slots=slots)
 
     def character(self, c: Character) -> Iterator[Fact]:
         me = self.subjects[entity_key("character", c.id)]

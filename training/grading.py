@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.inference import UNKNOWN_ANSWER
 from assistant.knowledge import ELEMENTS, REGIONS, WEAPON_TYPES, Knowledge
-from training.answers import UNKNOWN_ANSWER
 from training.examples import Example
 from training.names import entity_names
 
