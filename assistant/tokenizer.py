@@ -33,6 +33,8 @@ _NO_SPACE_AFTER = {"(", "[", "#", "+"}
 # Joined on both sides when generated: "don't", "0.12%/0.15%", "mid-air" (copied words keep the source's spacing).
 _GLUE = {"'", "/", "-"}
 _SENTENCE_END = {".", "!", "?"}
+_CLAUSE_MARKS = {",", ";", ":"}
+"""Marks that cannot follow a sentence's end: after one, the "!" before it closed a name, not a sentence."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def _render(tokens: Sequence[tuple[str, Piece | None, bool]]) -> str:
             capitalise = False
         elif key in _SENTENCE_END:
             capitalise = True
+        elif key in _CLAUSE_MARKS:
+            capitalise = False
         previous = key
     return "".join(parts)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from assistant.tokenizer import EOS, UNK, Piece, Vocab, normalize, pieces, tokenize
+from assistant.tokenizer import EOS, UNK, Piece, Vocab, detokenize, normalize, pieces, tokenize
 
 ANSWERS = [
     "Hu Tao's element is Pyro.",
@@ -45,6 +45,12 @@ def test_answers_round_trip_with_their_game_casing():
     vocab = vocab_of(ANSWERS)
     for answer in ANSWERS:
         assert vocab.decode(vocab.encode(answer)) == answer
+
+
+def test_a_name_ending_in_an_exclamation_mark_does_not_start_a_sentence():
+    assert detokenize(["the", "hunt", "is", "on", "!", ",", "and", "more", ".", "yes"]) == (
+        "The hunt is on!, and more. Yes"
+    )
 
 
 def test_special_tokens_come_first_and_decode_stops_at_eos():
