@@ -71,6 +71,8 @@ _PHRASES = {
 # materials only made them harder to read.)
 _SUMMARY = {"rarity", "element", "weapon", "region", "affiliation"}
 _MATERIAL_WORDS = {"material", "materials", "mats", "mat", "ascension", "ascend", "farm", "need", "needs"}
+_WEEKLY_WORDS = {"weekly", "trounce"}
+"""Words for the weekly boss: "trounce" is the game's name for a weekly boss's domain."""
 _BOOK_WORDS = {"book", "books", "talent", "talents", "domain", "days", "farm", "open", "when", "schedule"}
 # The words that point at a short fact, for questions about several entities at once.
 _FIELD_WORDS: dict[str, set[str]] = {
@@ -129,7 +131,7 @@ _FIELD_WORDS: dict[str, set[str]] = {
     "book domain": _BOOK_WORDS,
     "boss drop": _MATERIAL_WORDS | {"boss", "drop", "drops"},
     "local specialty": _MATERIAL_WORDS | {"specialty", "speciality", "local", "plant", "flower", "collect", "gather"},
-    "weekly boss drop": {"weekly", "boss", "drop", "drops"},
+    "weekly boss drop": _WEEKLY_WORDS | {"boss", "drop", "drops"},
     "normal attack": _NORMAL_WORDS,
     "skill": _SKILL_WORDS | _ABILITY_WORDS,
     "burst": _BURST_WORDS | _ABILITY_WORDS,
@@ -462,7 +464,7 @@ class FactSerializer:
         unpointed = () if levels or named_passives else _SUMMARY
         if named_passives:
             fields = [(label, value) for label, value in fields if label != "passives"]
-        if "weekly" in words:  # "weekly mat" asks for the weekly boss drop, not every material
+        if words & _WEEKLY_WORDS:  # "weekly mat" asks for the weekly boss drop, not every material
             fields = [(label, value) for label, value in fields if label not in ("boss drop", "local specialty")]
         # Asked for a long text, a common verb points at nothing ("how does lisa's static electricity
         # field work" does not ask where she works).

@@ -109,6 +109,12 @@ def test_weekly_asks_for_the_weekly_boss_drop_only(reader: Reader) -> None:
     assert text.count("boss drop :") == 1 and "local specialty" not in text
 
 
+def test_a_trounce_domain_drop_is_the_weekly_boss_drop(reader: Reader) -> None:
+    text = facts(reader, "what trounce domain drop does diluc need")
+    assert "weekly boss drop : Dvalin 's Plume" in text
+    assert text.count("boss drop :") == 1 and "local specialty" not in text
+
+
 def test_two_characters_are_compared(reader: Reader) -> None:
     text = facts(reader, "are xiangling and xinyan the same element")
     assert "<compare> same element : yes ;" in text
