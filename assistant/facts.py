@@ -9,7 +9,8 @@ length budget and the model is not asked to find a needle in every description. 
 Lists of characters come from attribute words when no character is named ("pyro claymore users";
 beside an unrelated item only when two attributes are named, "got the catch! anemo sumeru chars?").
 No entity and no attribute -> `<facts> <none>`, which teaches the model to admit it; so does a
-question the game data cannot answer ("best build for hu tao", "how tall is diluc").
+question the game data cannot answer ("best build for hu tao", "how tall is diluc"), or one about a
+fact the entity's record lacks ("where is aloy from": the data gives her no nation).
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ _KEYWORDS = frozenset(
     )
     for word in group
     if len(word) >= 4
-)
+) | {word for word in _BEYOND_DATA_WORDS if len(word) >= 5}  # "rotaation"; not "tall", one slip from "tell"
 
 
 Record = Character | Weapon | ArtifactSet | MaterialSeries
@@ -380,7 +381,8 @@ class FactSerializer:
         records = [self.record(key) for key in entity_keys]
         named = {word for record in records if record for word in _name_words(record)} | set(mentioned)
         words = question_words(question, named)
-        if asks_beyond_the_data(words):
+        holds = {self._holds_what_is_asked(record, words) for record in records}
+        if asks_beyond_the_data(words) or (False in holds and True not in holds):
             # Facts about the entity would only tempt an answer to another question.
             blocks = [BEYOND_MARKER, NONE_MARKER] if any(records) else [NONE_MARKER]
         else:
@@ -418,6 +420,26 @@ class FactSerializer:
         """One entity's facts for a question whose words (`question_words`) are `words`."""
         return self._facts(self.record(key), words)
 
+    def _holds_what_is_asked(self, record: Record | None, words: set[str]) -> bool | None:
+        """Whether a character or weapon holds any of the short facts the question's words point at
+        (None when they point at none). When the entities asked about hold none ("aloy voice actor",
+        "iron point passive"), their other facts would only tempt an answer to another question; an
+        item named first that lacks them ("dull blade is so good. what is columbina's skill") does
+        not count against the character who has them."""
+        if isinstance(record, Character):
+            if _asks(words, _CONSTELLATION_WORDS) or any(_CONSTELLATION_RE.match(word) for word in words):
+                return True  # the constellations are read beside the constellation's name
+            if any(_names(words, p.name) for p in record.passives):
+                return True  # a passive asked for by its name ("how does X's <passive> work")
+            fields, field_words = self._character_fields(record), _FIELD_WORDS
+        elif isinstance(record, Weapon):
+            fields, field_words = self._weapon_fields(record), _WEAPON_FIELD_WORDS
+        else:
+            return None
+        pointed = _pointed_labels([label for label, _ in fields], words, field_words)
+        values = dict(fields)
+        return any(_field(label, values[label]) for label in pointed) if pointed else None
+
     def _facts(self, record: Record | None, words: set[str]) -> str:
         if isinstance(record, Character):
             return self._character(record, words)
@@ -429,12 +451,11 @@ class FactSerializer:
             return self._series_facts(record)
         return ""
 
-    def _character(self, c: Character, words: set[str]) -> str:
-        """The name and title, then the short facts the question points at (the summary when it
-        points at none), the long texts it asks for, and what it claims."""
+    def _character_fields(self, c: Character) -> list[tuple[str, object]]:
+        """A character's short facts, labelled as the model reads them."""
         book = self._series.get(c.talent_book or "")
         normal, skill, burst = (c.talent(kind) for kind in (NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST))
-        fields = [
+        return [
             ("name", c.name),
             ("title", c.title),
             ("element", c.element),
@@ -457,6 +478,12 @@ class FactSerializer:
             ("burst", burst.name if burst else None),
             ("passives", join_names([p.name for p in c.passives])),
         ]
+
+    def _character(self, c: Character, words: set[str]) -> str:
+        """The name and title, then the short facts the question points at (the summary when it
+        points at none), the long texts it asks for, and what it claims."""
+        normal, skill, burst = (c.talent(kind) for kind in (NORMAL_ATTACK, ELEMENTAL_SKILL, ELEMENTAL_BURST))
+        fields = self._character_fields(c)
         levels = {int(m.group(1)) for word in words if (m := _CONSTELLATION_RE.match(word))}
         named_passives = [p for p in c.passives if _names(words, p.name)]
         # "c1", or a passive by its name, asks for a long text: no summary beside it, and a named
@@ -491,8 +518,12 @@ class FactSerializer:
         return " ".join(part for part in parts if part)
 
     def _weapon(self, w: Weapon, words: set[str]) -> str:
+        return " ".join(["<weapon>", *_pointed(self._weapon_fields(w), words, _WEAPON_FIELD_WORDS)])
+
+    def _weapon_fields(self, w: Weapon) -> list[tuple[str, object]]:
+        """A weapon's facts, labelled as the model reads them."""
         material = self._series.get(w.ascension_material or "")
-        fields = [
+        return [
             ("name", w.name),
             ("type", w.type),
             ("rarity", _rarity(w.rarity)),
@@ -503,7 +534,6 @@ class FactSerializer:
             ("material days", join_names(material.days) if material else None),
             ("material domain", material.domain if material else None),
         ]
-        return " ".join(["<weapon>", *_pointed(fields, words, _WEAPON_FIELD_WORDS)])
 
     def _artifact(self, a: ArtifactSet, words: set[str]) -> str:
         fields = [

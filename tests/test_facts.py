@@ -226,6 +226,27 @@ def test_a_question_beyond_the_data_about_a_linked_entity_is_marked_so(reader: R
     assert facts(reader, question) == "<beyond> <none>" and reader.source(question).knows_nothing
 
 
+@pytest.mark.parametrize(
+    "question", ["what is skirk's home nation", "aloy voice actor", "i need iron point's passive", "aloy's region?"]
+)
+def test_a_fact_the_record_lacks_is_marked_beyond_the_data(reader: Reader, question: str) -> None:
+    # Skirk, Aloy and Iron Point have no nation, English voice actor or passive in the game data.
+    assert facts(reader, question) == "<beyond> <none>" and reader.source(question).knows_nothing
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["who is aloy", "what does aloy use", "aloy element and nation", "dull blade is so good. what is aloy's skill"],
+)
+def test_a_question_the_record_answers_in_part_reads_its_facts(reader: Reader, question: str) -> None:
+    assert "name : Aloy" in facts(reader, question)
+
+
+@pytest.mark.parametrize("question", ["best buidl for sethos", "varesa rotaation?"])
+def test_a_misspelt_word_beyond_the_data_is_still_beyond_it(reader: Reader, question: str) -> None:
+    assert facts(reader, question) == "<beyond> <none>"
+
+
 @pytest.mark.parametrize("question", ["how tall is the eiffel tower", "best pyro team"])
 def test_a_question_beyond_the_data_about_nothing_linked_reads_none_alone(reader: Reader, question: str) -> None:
     assert facts(reader, question) == "<none>"
