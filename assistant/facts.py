@@ -185,6 +185,9 @@ _WEAK_WORDS = frozenset(
     | {"work", "works", "serve", "serves", "ascend", "ascends", "ascension", "farm", "fight", "fights", "when"}
     | {"wield", "wields", "do", "does", "open", "kind", "class", "main", "b", "call", "called"}
 )
+_WEAPON_WEAK_WORDS = _WEAK_WORDS | {"weapon", "weapons"}
+"""Of a weapon, "weapon" names the item itself ("iron point's weapon passive"): it asks for the type
+only when no other word asks for anything ("what weapon is the catch")."""
 _ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
     "rarity": {"rarity", "star", "stars", "rare"},
     "1-piece": {"1", "one"},
@@ -309,20 +312,23 @@ def _pointed(
     field_words: dict[str, set[str]],
     always: Collection[str] = frozenset({"name"}),
     unpointed: Collection[str] | None = None,
+    weak: frozenset[str] = _WEAK_WORDS,
 ) -> list[str]:
     """The fields the question's words point at (and the `always` ones). When it points at none:
     the `unpointed` fields (all when None), so "who is X" or an unusual wording finds its fact."""
-    pointed = _pointed_labels([label for label, _ in fields], words, field_words)
+    pointed = _pointed_labels([label for label, _ in fields], words, field_words, weak)
     if not pointed:
         pointed = {label for label, _ in fields} if unpointed is None else set(unpointed)
     return [_field(label, value) for label, value in fields if label in pointed or label in always]
 
 
-def _pointed_labels(labels: Sequence[str], words: set[str], field_words: dict[str, set[str]]) -> set[str]:
+def _pointed_labels(
+    labels: Sequence[str], words: set[str], field_words: dict[str, set[str]], weak: frozenset[str] = _WEAK_WORDS
+) -> set[str]:
     """The labels the question's words point at: those a distinctive word points at ("boss",
-    "vision", "nation"), or failing any, those a common verb or preposition points at ("need",
-    "use", "from")."""
-    strong = words - _WEAK_WORDS
+    "vision", "nation"), or failing any, those a common verb or preposition (`weak`) points at
+    ("need", "use", "from")."""
+    strong = words - weak
     pointed = {label for label in labels if _asks(strong, field_words.get(label, ()))}
     return pointed or {label for label in labels if _asks(words, field_words.get(label, ()))}
 
@@ -431,12 +437,12 @@ class FactSerializer:
                 return True  # the constellations are read beside the constellation's name
             if any(_names(words, p.name) for p in record.passives):
                 return True  # a passive asked for by its name ("how does X's <passive> work")
-            fields, field_words = self._character_fields(record), _FIELD_WORDS
+            fields, field_words, weak = self._character_fields(record), _FIELD_WORDS, _WEAK_WORDS
         elif isinstance(record, Weapon):
-            fields, field_words = self._weapon_fields(record), _WEAPON_FIELD_WORDS
+            fields, field_words, weak = self._weapon_fields(record), _WEAPON_FIELD_WORDS, _WEAPON_WEAK_WORDS
         else:
             return None
-        pointed = _pointed_labels([label for label, _ in fields], words, field_words)
+        pointed = _pointed_labels([label for label, _ in fields], words, field_words, weak)
         values = dict(fields)
         return any(_field(label, values[label]) for label in pointed) if pointed else None
 
@@ -518,7 +524,9 @@ class FactSerializer:
         return " ".join(part for part in parts if part)
 
     def _weapon(self, w: Weapon, words: set[str]) -> str:
-        return " ".join(["<weapon>", *_pointed(self._weapon_fields(w), words, _WEAPON_FIELD_WORDS)])
+        return " ".join(
+            ["<weapon>", *_pointed(self._weapon_fields(w), words, _WEAPON_FIELD_WORDS, weak=_WEAPON_WEAK_WORDS)]
+        )
 
     def _weapon_fields(self, w: Weapon) -> list[tuple[str, object]]:
         """A weapon's facts, labelled as the model reads them."""

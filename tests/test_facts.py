@@ -227,7 +227,8 @@ def test_a_question_beyond_the_data_about_a_linked_entity_is_marked_so(reader: R
 
 
 @pytest.mark.parametrize(
-    "question", ["what is skirk's home nation", "aloy voice actor", "i need iron point's passive", "aloy's region?"]
+    "question",
+    ["what is skirk's home nation", "aloy voice actor", "i need iron point's weapon passive", "aloy's region?"],
 )
 def test_a_fact_the_record_lacks_is_marked_beyond_the_data(reader: Reader, question: str) -> None:
     # Skirk, Aloy and Iron Point have no nation, English voice actor or passive in the game data.
@@ -240,6 +241,11 @@ def test_a_fact_the_record_lacks_is_marked_beyond_the_data(reader: Reader, quest
 )
 def test_a_question_the_record_answers_in_part_reads_its_facts(reader: Reader, question: str) -> None:
     assert "name : Aloy" in facts(reader, question)
+
+
+def test_weapon_beside_another_field_word_names_the_item_not_its_type(reader: Reader) -> None:
+    assert "type :" not in facts(reader, "staff of homa weapon passive")
+    assert "type : Polearm" in facts(reader, "what weapon is the catch")
 
 
 @pytest.mark.parametrize("question", ["best buidl for sethos", "varesa rotaation?"])
