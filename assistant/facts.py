@@ -355,11 +355,6 @@ def _claims(c: Character, words: set[str]) -> list[str]:
     return claims
 
 
-def _name_words(record: Record) -> set[str]:
-    """The words a record is named by: its name, and a character's title."""
-    return {*tokenize(record.name), *tokenize(getattr(record, "title", None) or "")}
-
-
 def _names(words: set[str], name: str) -> bool:
     """Whether the question names `name`: most of its longer words appear in it."""
     significant = [word for word in tokenize(name) if len(word) > 3]
@@ -385,7 +380,9 @@ class FactSerializer:
         `mentioned`: the words of the question that name the entities as the linker found them (a
         nickname: "need geo archon en va" claims nothing about Geo)."""
         records = [self.record(key) for key in entity_keys]
-        named = {word for record in records if record for word in _name_words(record)} | set(mentioned)
+        # A title's words name her only where typed, which `mentioned` covers: "where is thoma from"
+        # asks for a nation though her title is "Protector From Afar".
+        named = {word for record in records if record for word in tokenize(record.name)} | set(mentioned)
         words = question_words(question, named)
         holds = {self._holds_what_is_asked(record, words) for record in records}
         if asks_beyond_the_data(words) or (False in holds and True not in holds):

@@ -243,6 +243,12 @@ def test_a_question_the_record_answers_in_part_reads_its_facts(reader: Reader, q
     assert "name : Aloy" in facts(reader, question)
 
 
+def test_a_word_of_an_untyped_title_still_asks(reader: Reader) -> None:
+    # Thoma's title is "Protector From Afar"; typed, it asks for nothing.
+    assert "region : Inazuma" in facts(reader, "where is thoma from")
+    assert "element : Pyro" in facts(reader, "who is the protector from afar")  # the summary
+
+
 def test_weapon_beside_another_field_word_names_the_item_not_its_type(reader: Reader) -> None:
     assert "type :" not in facts(reader, "staff of homa weapon passive")
     assert "type : Polearm" in facts(reader, "what weapon is the catch")
