@@ -384,8 +384,7 @@ class FactSerializer:
         # asks for a nation though her title is "Protector From Afar".
         named = {word for record in records if record for word in tokenize(record.name)} | set(mentioned)
         words = question_words(question, named)
-        holds = {self._holds_what_is_asked(record, words) for record in records}
-        if asks_beyond_the_data(words) or (False in holds and True not in holds):
+        if asks_beyond_the_data(words) or self._lacks_what_is_asked(records, words):
             # Facts about the entity would only tempt an answer to another question.
             blocks = [BEYOND_MARKER, NONE_MARKER] if any(records) else [NONE_MARKER]
         else:
@@ -423,12 +422,17 @@ class FactSerializer:
         """One entity's facts for a question whose words (`question_words`) are `words`."""
         return self._facts(self.record(key), words)
 
+    def _lacks_what_is_asked(self, records: Sequence[Record | None], words: set[str]) -> bool:
+        """Whether the entities asked about hold none of the short facts the question's words point
+        at ("aloy voice actor", "iron point passive"): their other facts would only tempt an answer
+        to another question. An item named first that lacks them ("dull blade is so good. what is
+        columbina's skill") does not count against the character who has them."""
+        holds = {self._holds_what_is_asked(record, words) for record in records}
+        return False in holds and True not in holds
+
     def _holds_what_is_asked(self, record: Record | None, words: set[str]) -> bool | None:
         """Whether a character or weapon holds any of the short facts the question's words point at
-        (None when they point at none). When the entities asked about hold none ("aloy voice actor",
-        "iron point passive"), their other facts would only tempt an answer to another question; an
-        item named first that lacks them ("dull blade is so good. what is columbina's skill") does
-        not count against the character who has them."""
+        (None when they point at none, or it is neither)."""
         if isinstance(record, Character):
             if _asks(words, _CONSTELLATION_WORDS) or any(_CONSTELLATION_RE.match(word) for word in words):
                 return True  # the constellations are read beside the constellation's name
