@@ -194,12 +194,13 @@ _ARTIFACT_FIELD_WORDS: dict[str, set[str]] = {
     "2-piece": {"2", "two"},
     "4-piece": {"4", "four"},
 }
-# Words of questions the game data cannot answer: builds, teams, ratings, heights, ages, pulls.
+# Words of questions the game data cannot answer: builds, teams, ratings, heights, ages, pulls, tastes.
 # ("how old" is not among them: "old" is also a word of talent names such as "Old World Secrets".)
 _BEYOND_DATA_WORDS = frozenset(
     {"build", "builds", "tall", "height", "tier", "meta", "rotation", "rotations", "comp", "comps", "teammates"}
     | {"age", "older", "oldest", "younger", "youngest", "weight", "weigh"}
     | {"pull", "pulling", "reroll", "invest", "f2p"}
+    | {"favorite", "favourite", "fav", "food", "dish", "hobby", "hobbies"}
 )
 _BEYOND_DATA_PHRASES = (frozenset({"how", "old"}),)
 # Words that ask for an opinion whatever else the question says ("who's better, ganyu or ayaka")...
@@ -223,6 +224,10 @@ _KEYWORDS = frozenset(
     for word in group
     if len(word) >= 4
 ) | {word for word in _BEYOND_DATA_WORDS if len(word) >= 5}  # "rotaation"; not "tall", one slip from "tell"
+_TYPO_TARGETS = _KEYWORDS - _WEAK_WORDS
+"""The keywords a misspelt word may be read as: not the common verbs and prepositions, whose
+neighbours one slip away are common words too ("like" is not "live", "some" not "same", "form" not
+"from")."""
 
 
 Record = Character | Weapon | ArtifactSet | MaterialSeries
@@ -280,7 +285,7 @@ def question_words(question: str, names: Collection[str] = ()) -> set[str]:
     words = set(tokenize(question)) - named
     for word in list(words):
         if len(word) >= 4 and word not in _KEYWORDS:
-            words.update(k for k in _KEYWORDS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
+            words.update(k for k in _TYPO_TARGETS if k[0] == word[0] and OSA.distance(word, k, score_cutoff=1) <= 1)
     words.update(stem for word in list(words) for stem in _singulars(word) if stem in _KEYWORDS)
     words.update(keyword for phrase, keyword in _PHRASES.items() if phrase <= words)
     return words - named
